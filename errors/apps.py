@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ErrorsConfig(AppConfig):
+    name = "errors"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from console.celery import app  # noqa: F401  (makes it the current app for shared tasks)
