@@ -1,6 +1,10 @@
-"""The small named world every test speaks of, and the real services it runs against."""
+"""The small named world every test speaks of, and the real services it runs against.
+
+alice triages, bob only views, carol administers.
+"""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -11,3 +15,24 @@ from tests.stubs.server import StubServer, running
 def stub_server() -> Iterator[StubServer]:
     with running() as server:
         yield server
+
+
+@pytest.fixture
+def alice(db: None) -> Any:
+    from tests.factories import UserFactory
+
+    return UserFactory(username="alice", role="triager")
+
+
+@pytest.fixture
+def bob(db: None) -> Any:
+    from tests.factories import UserFactory
+
+    return UserFactory(username="bob", role="viewer")
+
+
+@pytest.fixture
+def carol(db: None) -> Any:
+    from tests.factories import UserFactory
+
+    return UserFactory(username="carol", role="admin", is_staff=True, is_superuser=True)
