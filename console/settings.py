@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import django_stubs_ext
+
 from console import embedded
 from console.env import (
     env_bool,
@@ -13,6 +15,8 @@ from console.env import (
     parse_database_url,
     parse_redis_url,
 )
+
+django_stubs_ext.monkeypatch()  # generic admin/model classes at run time (django-stubs)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("CONSOLE_DATA_DIR", BASE_DIR / ".data")
@@ -120,12 +124,19 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25, minimum=1),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_secret("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+            "timeout": 10,
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "triage-console@localhost")
 
 OCCURRENCES_KEEP_FIRST = env_int("OCCURRENCES_KEEP_FIRST", 10, minimum=1)
