@@ -9,7 +9,7 @@ from console import embedded
 
 
 class Command(BaseCommand):
-    help = "Show or stop the embedded PostgreSQL and Redis (used when DATABASE_URL/REDIS_URL unset)."
+    help = "Show or stop the embedded PostgreSQL and Redis (when DATABASE_URL/REDIS_URL are unset)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["status", "stop"])
