@@ -117,9 +117,10 @@ def _one_error(
     )
     Activity.objects.create(error=error, kind=ActivityKind.CREATED, actor_label="poller")
     _triage_history(rng, now, error, users)
-    keep = stamps[: settings.OCCURRENCES_KEEP_FIRST] + stamps[settings.OCCURRENCES_KEEP_FIRST :][
-        -settings.OCCURRENCES_KEEP_RECENT :
-    ]
+    keep = (
+        stamps[: settings.OCCURRENCES_KEEP_FIRST]
+        + stamps[settings.OCCURRENCES_KEEP_FIRST :][-settings.OCCURRENCES_KEEP_RECENT :]
+    )
     operations = SERVICES[service]
     Occurrence.objects.bulk_create(
         Occurrence(

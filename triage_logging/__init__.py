@@ -1,5 +1,46 @@
-"""Placeholder until the logging kit lands (issue 3)."""
+"""The logging kit applications import: JSON lines for Loki, scrubbing, one fingerprint function,
+and direct error reporting to monitoring.errors. Standard library only; opentelemetry-api and
+psycopg are used when installed. See docs/logging-kit.md.
+"""
 
-from logging import Formatter as JSONFormatter
+from triage_logging.fingerprint import (
+    FINGERPRINT_VERSION,
+    exception_type_name,
+    fingerprint,
+    fingerprint_exception,
+    fingerprint_fields,
+    fingerprint_version,
+)
+from triage_logging.formatter import JSONFormatter
+from triage_logging.normalise import normalise_message
+from triage_logging.patterns import DEFAULT_PATTERNS, ScrubPattern, luhn_valid
+from triage_logging.reporting import (
+    UPSERT_SQL,
+    ErrorReport,
+    build_report,
+    report_error,
+    report_error_async,
+)
+from triage_logging.scrubbing import ScrubbingFilter, scrub, scrub_value
 
-__all__ = ["JSONFormatter"]
+__all__ = [
+    "DEFAULT_PATTERNS",
+    "FINGERPRINT_VERSION",
+    "UPSERT_SQL",
+    "ErrorReport",
+    "JSONFormatter",
+    "ScrubPattern",
+    "ScrubbingFilter",
+    "build_report",
+    "exception_type_name",
+    "fingerprint",
+    "fingerprint_exception",
+    "fingerprint_fields",
+    "fingerprint_version",
+    "luhn_valid",
+    "normalise_message",
+    "report_error",
+    "report_error_async",
+    "scrub",
+    "scrub_value",
+]
