@@ -67,5 +67,4 @@ SQL = (
 
 class Migration(migrations.Migration):
     initial = True
-    dependencies: list[tuple[str, str]] = []
     operations = [migrations.RunSQL(SQL, reverse_sql=migrations.RunSQL.noop)]
