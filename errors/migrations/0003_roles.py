@@ -21,7 +21,7 @@ def create_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True  # type: ignore[assignment]  (Django's documented trick)
+        app_config.models_module = True  # type: ignore[assignment]
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
     group_model = apps.get_model("auth", "Group")
