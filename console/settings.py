@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "console.middleware.render_timing",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,6 +142,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "triage-console@localhost")
 
 OCCURRENCES_KEEP_FIRST = env_int("OCCURRENCES_KEEP_FIRST", 10, minimum=1)
 OCCURRENCES_KEEP_RECENT = env_int("OCCURRENCES_KEEP_RECENT", 200, minimum=1)
+
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
