@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.stubs.server import StubServer, running
+from tests.stubs.tempo import tempo_stub  # noqa: F401  (fixture)
 
 
 @pytest.fixture
