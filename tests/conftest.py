@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.stubs.loki import loki_stub  # noqa: F401  (fixture)
 from tests.stubs.server import StubServer, running
 from tests.stubs.tempo import tempo_stub  # noqa: F401  (fixture)
 
