@@ -76,3 +76,19 @@ class DatabaseCollector(Collector):
             sent.add_metric([row["channel__name"]], float(row["ok"]))
             failed.add_metric([row["channel__name"]], float(row["bad"]))
         yield from (sent, failed)
+
+
+def _wire_backend_latency() -> None:
+    """Let the Loki and Tempo leaves report request time into the console's histograms."""
+    from logs import loki_transport
+    from traces import tempo_http
+
+    loki_transport.REQUEST_OBSERVERS.append(
+        lambda endpoint, seconds: LOKI_REQUEST_SECONDS.labels(endpoint).observe(seconds)
+    )
+    tempo_http.REQUEST_OBSERVERS.append(
+        lambda endpoint, seconds: TEMPO_REQUEST_SECONDS.labels(endpoint).observe(seconds)
+    )
+
+
+_wire_backend_latency()

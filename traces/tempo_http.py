@@ -27,6 +27,38 @@ logger = logging.getLogger("traces.tempo")
 USER_AGENT = "triage-console-tempo/1"
 
 
+MARKERS = (("/traces/", "/traces/{id}"), ("/tag/", "/tag/{name}/values"))
+
+RequestObserver = Callable[[str, float], None]
+REQUEST_OBSERVERS: list[RequestObserver] = []
+"""Called with (endpoint, seconds to response headers) for every HTTP exchange.
+
+The console registers its Prometheus histogram here; this leaf stays free of the console.
+"""
+
+
+def _endpoint(path: str) -> str:
+    """The path with its variable part (label name, trace id) folded, for low cardinality."""
+    for marker, folded in MARKERS:
+        if marker in path:
+            return path[: path.index(marker)] + folded
+    return path
+
+
+def _start_clock(request: httpx.Request) -> None:
+    request.extensions["triage_started"] = time.monotonic()
+
+
+def _observe(response: httpx.Response) -> None:
+    started = response.request.extensions.get("triage_started")
+    if started is None:
+        return
+    seconds = time.monotonic() - started
+    endpoint = _endpoint(response.request.url.path)
+    for observer in REQUEST_OBSERVERS:
+        observer(endpoint, seconds)
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -52,6 +84,7 @@ class TempoTransport:
             auth=SecretAuth(source.auth) if source.auth else None,
             verify=ssl_verify(source.tls),
             follow_redirects=False,
+            event_hooks={"request": [_start_clock], "response": [_observe]},
         )
 
     def close(self) -> None:
