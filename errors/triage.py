@@ -43,6 +43,11 @@ def _log(
     )
 
 
+def _locked(errors: QuerySet[ErrorGroup]) -> QuerySet[ErrorGroup]:
+    """The rows of `errors`, locked; by id so that no joined table is locked with them."""
+    return ErrorGroup.objects.filter(id__in=errors.values("id")).order_by().select_for_update()
+
+
 def change_status(
     errors: QuerySet[ErrorGroup],
     status: str,
@@ -71,7 +76,7 @@ def change_status(
         if ignore_more:
             fields["ignored_until_count"] = F("occurrence_count") + ignore_more
     with transaction.atomic():
-        locked = errors.order_by().select_for_update(of=("self",))
+        locked = _locked(errors)
         if status != Status.IGNORED:
             locked = locked.exclude(status=status)
         before = dict(locked.values_list("id", "status"))
@@ -100,7 +105,7 @@ def assign(
         raise ValidationError("cannot assign to an inactive user")
     assignee_id = assignee.pk if assignee is not None else None
     with transaction.atomic():
-        locked = errors.order_by().select_for_update(of=("self",))
+        locked = _locked(errors)
         before = dict(locked.exclude(assignee_id=assignee_id).values_list("id", "assignee_id"))
         ErrorGroup.objects.filter(id__in=before).update(assignee_id=assignee_id)
         name = assignee.get_username() if assignee is not None else None
