@@ -114,6 +114,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "enqueue-polls": {"task": "errors.enqueue_polls", "schedule": 5.0},
+    "watch-application-sql": {"task": "errors.watch_sql", "schedule": 15.0},
+    "alerts-sweep": {"task": "alerts.sweep", "schedule": 15.0},
+}
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -151,6 +156,11 @@ GRAFANA_URL = env_str("GRAFANA_URL")
 GRAFANA_LOKI_DATASOURCE_UID = env_str("GRAFANA_LOKI_DATASOURCE_UID", "loki")
 GRAFANA_TEMPO_DATASOURCE_UID = env_str("GRAFANA_TEMPO_DATASOURCE_UID", "tempo")
 GRAFANA_ORG_ID = env_int("GRAFANA_ORG_ID", 1, minimum=1)
+
+SLACK_WEBHOOK_URL = env_secret("SLACK_WEBHOOK_URL")
+ALERTS_HTTP_TIMEOUT = env_int("ALERTS_HTTP_TIMEOUT", 10, minimum=1)
+ALERTS_CONNECT_TIMEOUT = env_int("ALERTS_CONNECT_TIMEOUT", 3, minimum=1)
+ALERTS_CONTEXT_TIMEOUT = env_int("ALERTS_CONTEXT_TIMEOUT", 2, minimum=1)
 
 METRICS_TOKEN = env_secret("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])

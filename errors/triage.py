@@ -147,6 +147,11 @@ def mark_created(ids: Iterable[UUID], *, actor_label: str, data: dict[str, Any])
     _log(ids, ActivityKind.CREATED, None, actor_label, data)
 
 
+def mark_alerted(ids: Iterable[UUID], *, data: dict[str, Any]) -> None:
+    """History for alerts that reached a channel; call inside the transaction recording them."""
+    _log(ids, ActivityKind.ALERTED, None, "alerts", data)
+
+
 def regress(ids: Iterable[UUID], at: datetime, *, actor_label: str) -> list[UUID]:
     """Reopen resolved errors seen again; returns the ids that really were resolved."""
     reopened = list(
