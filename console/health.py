@@ -40,13 +40,13 @@ def check_broker() -> str:
 
 def source_checks() -> dict[str, Check]:
     """One check per enabled Loki source: its /ready endpoint, with the web timeouts."""
-    from errors.ingest.sources import client_for
-
+    from errors.ingest.read import client_config
     from errors.models import LokiSource
+    from logs.loki import WEB, LokiClient
 
     def probe(source: LokiSource) -> Check:
         def check() -> str:
-            with client_for(source, web=True) as client:
+            with LokiClient(client_config(source), WEB) as client:
                 if not client.ready():
                     raise RuntimeError("Loki answered /ready: not ready")
             return "ok"

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from console import health
+from errors import source_pages
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -13,5 +14,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("sources/", source_pages.sources, name="sources"),
     path("", include("errors.urls")),
 ]

@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from errors.models import Activity, ErrorGroup, HourlyCount, Note, Occurrence
+from errors.admin_sources import LokiSourceAdmin
+from errors.models import Activity, ErrorGroup, HourlyCount, LokiSource, Note, Occurrence
 
 COUNTERS = (
     "occurrence_count",
@@ -108,3 +109,6 @@ class ActivityAdmin(admin.ModelAdmin[Activity]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+admin.site.register(LokiSource, LokiSourceAdmin)
