@@ -13,6 +13,19 @@ from tests.stubs.server import StubServer, running
 from tests.stubs.tempo import tempo_stub  # noqa: F401  (fixture)
 
 
+@pytest.fixture(autouse=True)
+def _empty_errors_table(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Django's flush between transactional tests skips the unmanaged monitoring.errors."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or "live_server" in request.fixturenames:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE monitoring.errors CASCADE")
+
+
 @pytest.fixture
 def stub_server() -> Iterator[StubServer]:
     with running() as server:

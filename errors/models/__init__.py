@@ -1,14 +1,22 @@
 """The error domain's tables: groups, occurrences, hourly counts, notes, activity."""
 
 from errors.models.activity import Activity, ActivityKind, Note
+from errors.models.events import Event, EventKind
 from errors.models.groups import ErrorGroup, Status
 from errors.models.occurrences import HourlyCount, Occurrence
+from errors.models.sources import AuthType, CountedLines, ErrorFilter, LokiSource
 
 __all__ = [
     "Activity",
     "ActivityKind",
+    "AuthType",
+    "CountedLines",
+    "ErrorFilter",
     "ErrorGroup",
+    "Event",
+    "EventKind",
     "HourlyCount",
+    "LokiSource",
     "Note",
     "Occurrence",
     "Status",
