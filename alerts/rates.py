@@ -1,16 +1,19 @@
 """How often an error occurred lately, for the N-in-M and spike triggers.
 
-The window count comes from the occurrence pointers (the newest `OCCURRENCES_KEEP_RECENT` per
-error are kept, which bounds N); the usual rate from the hourly counts of the day before.
+The window count comes from the poll events, which carry how many lines each poll counted
+(occurrence pointers are sampled per poll, so counting them would undercount bursts); the usual
+rate from the hourly counts of the day before.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Sum
+from django.db.models import IntegerField, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
-from errors.models import HourlyCount, Occurrence
+from errors.models import Event, HourlyCount, Occurrence
 
 BASELINE = timedelta(hours=24)
 SPIKE_MINIMUM = 10
@@ -27,7 +30,12 @@ class Rate:
 
 
 def count_since(error_id: UUID, since: datetime) -> int:
-    return Occurrence.objects.filter(error_id=error_id, timestamp__gte=since).count()
+    """Lines since `since`: from poll events, or the pointers where no event counted lines."""
+    counted = Event.objects.filter(error_id=error_id, created_at__gte=since).aggregate(
+        lines=Sum(Cast(KT("data__lines"), IntegerField()))
+    )["lines"]
+    pointers = Occurrence.objects.filter(error_id=error_id, timestamp__gte=since).count()
+    return max(counted or 0, pointers)
 
 
 def rate(error_id: UUID, now: datetime, window: timedelta) -> Rate:

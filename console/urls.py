@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sources/", source_pages.sources, name="sources"),
     path("", include("errors.urls")),
+    path("", include("errors.correlation.urls")),
 ]

@@ -57,7 +57,7 @@ _VALUES = msgspec.json.Decoder(_Values)
 def _decode[T](decoder: msgspec.json.Decoder[T], body: bytes | str) -> T:
     try:
         return decoder.decode(body)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise LokiProtocolError(f"unreadable Loki response: {exc}") from None
 
 

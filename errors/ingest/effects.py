@@ -13,6 +13,7 @@ from uuid import UUID
 import msgspec
 
 from errors import triage
+from errors.correlation.tasks import schedule_save
 from errors.ingest.sql import EVENTS_SQL, run
 from errors.ingest.write import Written
 from errors.models import EventKind, Status
@@ -30,9 +31,20 @@ class Outbox:
     source: str
     rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, kind: str, ids: Iterable[UUID], names: Mapping[UUID, str], **data: Any) -> None:
+    def add(
+        self,
+        kind: str,
+        ids: Iterable[UUID],
+        names: Mapping[UUID, str],
+        *,
+        lines: Mapping[UUID, int] | None = None,
+        **data: Any,
+    ) -> None:
+        """One event per id; `lines` (per id) lets alert rules count lines, not sampled pointers."""
         for error_id in ids:
             payload = {"source": self.source, "fingerprint": names.get(error_id, "")} | data
+            if lines is not None:
+                payload["lines"] = lines.get(error_id, 0)
             self.rows.append({"kind": kind, "e": str(error_id), "data": payload})
 
     def count(self, kind: str) -> int:
@@ -57,23 +69,26 @@ def apply_effects(
     alert rules can judge counts (N in M minutes, spikes) on each batch of new occurrences.
     """
     names = {w.id: fp for fp, w in written.items()}
+    counts = {w.id: lines[fp] for fp, w in written.items()}
     fresh = [w.id for w in written.values() if w.fresh]
     triage.mark_created(fresh, actor_label=actor, data={"source": outbox.source})
-    outbox.add(EventKind.NEW, fresh, names)
+    outbox.add(EventKind.NEW, fresh, names, lines=counts)
     seen_again = [
         w.id
         for fp, w in written.items()
         if w.status == Status.RESOLVED and _after(last_seen_ns[fp], w.resolved_at)
     ]
     reopened = triage.regress(seen_again, now, actor_label=actor)
-    outbox.add(EventKind.REGRESSION, reopened, names, at=now.isoformat())
+    schedule_save(fresh, "first")
+    schedule_save(reopened, "regression")
+    outbox.add(EventKind.REGRESSION, reopened, names, lines=counts, at=now.isoformat())
     ignored = [w.id for w in written.values() if w.status == Status.IGNORED]
     back = triage.unignore_due(ignored, now, actor_label=actor)
-    outbox.add(EventKind.UNIGNORED, back, names, at=now.isoformat())
+    outbox.add(EventKind.UNIGNORED, back, names, lines=counts, at=now.isoformat())
     told = {*fresh, *reopened, *back}
-    for fp, w in written.items():
+    for w in written.values():
         if w.status in UNRESOLVED and w.id not in told:
-            outbox.add(EventKind.FREQUENCY, [w.id], names, lines=lines[fp], total=w.count)
+            outbox.add(EventKind.FREQUENCY, [w.id], names, lines=counts, total=w.count)
 
 
 def _after(ts_ns: int, moment: datetime | None) -> bool:

@@ -16,7 +16,7 @@ def grant_admin(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config("errors")
-    app_config.models_module = True
+    app_config.models_module = True  # type: ignore[assignment]
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = None
     group_model = apps.get_model("auth", "Group")

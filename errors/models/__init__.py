@@ -4,6 +4,7 @@ from errors.models.activity import Activity, ActivityKind, Note
 from errors.models.events import Event, EventKind
 from errors.models.groups import ErrorGroup, Status
 from errors.models.occurrences import HourlyCount, Occurrence
+from errors.models.saved_context import SavedContext, SaveReason
 from errors.models.sources import AuthType, CountedLines, ErrorFilter, LokiSource
 
 __all__ = [
@@ -19,5 +20,7 @@ __all__ = [
     "LokiSource",
     "Note",
     "Occurrence",
+    "SaveReason",
+    "SavedContext",
     "Status",
 ]

@@ -1,7 +1,7 @@
 """Pages and actions of the error stream and the error page, one module per page."""
 
 from errors.views.actions import add_note, assign, bulk, change_status, delete
-from errors.views.detail import detail, log_context, trace
+from errors.views.detail import detail
 from errors.views.stream import stream, stream_counts
 from errors.views.token import api_token
 
@@ -13,8 +13,6 @@ __all__ = [
     "change_status",
     "delete",
     "detail",
-    "log_context",
     "stream",
     "stream_counts",
-    "trace",
 ]

@@ -87,19 +87,3 @@ def detail(request: HtmxHttpRequest, pk: Any) -> HttpResponse:
     }
     context |= summary_context(request, error) | chart_context(error, chart)
     return render(request, "errors/detail.html", context | discussion_context(error))
-
-
-@require_GET
-@permission_required(VIEW_PERMISSION, raise_exception=True)
-def log_context(request: HtmxHttpRequest, pk: Any) -> HttpResponse:
-    """Placeholder until the log correlation lands: the surrounding Loki lines go here."""
-    error = load_error(pk)
-    return render(request, "errors/_not_connected.html", {"error": error, "panel": "log lines"})
-
-
-@require_GET
-@permission_required(VIEW_PERMISSION, raise_exception=True)
-def trace(request: HtmxHttpRequest, pk: Any) -> HttpResponse:
-    """Placeholder until the trace correlation lands: the Tempo waterfall goes here."""
-    error = load_error(pk)
-    return render(request, "errors/_not_connected.html", {"error": error, "panel": "trace"})

@@ -142,14 +142,6 @@ def test_chart_in_hours_or_days_and_as_a_fragment(bob: Any, error: Any) -> None:
     assert b'id="chart"' in days.content
 
 
-def test_lazy_panels_say_not_connected_yet(bob: Any, error: Any) -> None:
-    client = client_for(bob)
-    for url in (f"/errors/{error.id}/logs/", f"/errors/{error.id}/trace/"):
-        response = client.get(url)
-        assert response.status_code == 200
-        assert b"Not connected yet" in response.content
-
-
 def test_error_without_occurrences_or_trace(bob: Any) -> None:
     bare = ErrorGroupFactory(stack_trace=None, metadata=None)
     html = page(bob, bare).content.decode()
