@@ -39,6 +39,7 @@ TEMPLATES = [
     ("RedisError", "Connection reset by peer while reading from {w}", "redis_reset"),
     ("ValidationError", "Field '{w}' is required", "validation"),
 ]
+ERRORS = 128
 WORDS = ["tenant_id", "author", "email", "title", "slug", "invoice", "search", "cache", "session"]
 
 
@@ -60,8 +61,10 @@ def seed(now: datetime | None = None, seed_value: int = 42) -> Summary:
     users = _people()
     summary = Summary(created=True)
     with transaction.atomic():
-        for index in range(128):
+        index = 0
+        while summary.errors < ERRORS:
             _one_error(rng, now, index, users, summary)
+            index += 1
     return summary
 
 
@@ -95,12 +98,15 @@ def _one_error(
     service = list(SERVICES)[index % len(SERVICES)]
     environment = ENVIRONMENTS[index % len(ENVIRONMENTS)]
     word = WORDS[(index // len(TEMPLATES)) % len(WORDS)]
+    fingerprint = f"{slug}_{word}_{service}_{environment}"
+    if ErrorGroup.objects.filter(fingerprint=fingerprint).exists():
+        return
     message = template.format(w=word, n=rng.choice([500, 1000, 3000, 5000]))
     stamps = _timestamps(rng, now, rng.choice([6, 30, 100, 336]))
     if not stamps:
         stamps = [now - timedelta(minutes=rng.randint(1, 600))]
     error = ErrorGroup.objects.create(
-        fingerprint=f"{slug}_{word}_{service}_{environment}",
+        fingerprint=fingerprint,
         message=message,
         exception_type=exc_type,
         service=service,
