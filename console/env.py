@@ -99,3 +99,10 @@ def parse_redis_url(name: str, url: str) -> str:
             f"{name}: expected redis://host:port/db or unix:///path/to/socket, got {url!r}"
         )
     return url
+
+
+def celery_broker_url(redis_url: str) -> str:
+    """Kombu names a Redis unix socket `redis+socket://`; redis-py calls it `unix://`."""
+    if redis_url.startswith("unix://"):
+        return "redis+socket://" + redis_url.removeprefix("unix://")
+    return redis_url

@@ -6,6 +6,7 @@ import django_stubs_ext
 
 from console import embedded
 from console.env import (
+    celery_broker_url,
     env_bool,
     env_int,
     env_list,
@@ -106,7 +107,7 @@ CACHES = {
     }
 }
 
-CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

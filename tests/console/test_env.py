@@ -55,3 +55,10 @@ def test_secret_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  #
     monkeypatch.setenv("X_KEY_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="X_KEY_FILE: cannot read"):
         env_secret("X_KEY")
+
+
+def test_celery_names_a_unix_socket_its_own_way() -> None:
+    from console.env import celery_broker_url
+
+    assert celery_broker_url("unix:///d/redis.sock?db=0") == "redis+socket:///d/redis.sock?db=0"
+    assert celery_broker_url("redis://h:6379/1") == "redis://h:6379/1"
