@@ -37,13 +37,15 @@ class Outbox:
         ids: Iterable[UUID],
         names: Mapping[UUID, str],
         *,
-        lines: Mapping[UUID, int] | None = None,
+        lines: Mapping[UUID, int] | int | None = None,
         **data: Any,
     ) -> None:
         """One event per id; `lines` (per id) lets alert rules count lines, not sampled pointers."""
         for error_id in ids:
             payload = {"source": self.source, "fingerprint": names.get(error_id, "")} | data
-            if lines is not None:
+            if isinstance(lines, int):
+                payload["lines"] = lines
+            elif lines is not None:
                 payload["lines"] = lines.get(error_id, 0)
             self.rows.append({"kind": kind, "e": str(error_id), "data": payload})
 

@@ -93,7 +93,7 @@ def test_triager_works_through_the_stream(live_server: Any, page: Any, alice: An
     expect(activity).to_contain_text("added a note")
     expect(activity).to_contain_text("assigned to alice")
     expect(activity).to_contain_text("investigating")
-    expect(page.get_by_text("Not connected yet").first).to_be_visible()
+    expect(page.get_by_text("Loki is not connected.").first).to_be_visible()
     screenshot(page, "error-page", full_page=True)
     assert Note.objects.filter(error=target, author=alice).exists()
     assert Activity.objects.filter(error=target, actor=alice).count() == 3

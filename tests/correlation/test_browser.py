@@ -3,7 +3,6 @@
 Screenshots go to test-output/screenshots/correlation-*.png for people to look at.
 """
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,40 +15,12 @@ from tests.stubs.loki import LokiStub
 from tests.stubs.tempo import ERROR_TRACE_ID, TempoStub
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 TRIAGER = ["view_errorgroup", "view_occurrence", "change_errorgroup", "add_note"]
 ROLES = {
     "viewer": ["view_errorgroup", "view_occurrence", "view_savedcontext"],
     "triager": [*TRIAGER, "view_savedcontext", "add_savedcontext"],
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Playwright's event loop runs in this thread, so Django must allow the ORM beside it
-    until the last database teardown of the module."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-    if before is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -94,8 +94,8 @@ def test_everything_about_the_error_is_on_the_page(bob: Any, error: Any) -> None
     frames = response.context["trace"].frames
     assert [f.in_app for f in frames] == [True, False]
     assert len(response.context["recent"]) == 6
-    assert f'hx-get="/errors/{error.id}/logs/"' in html
-    assert f'hx-get="/errors/{error.id}/trace/"' in html
+    assert f'hx-get="/errors/{error.id}/context/"' in html
+    assert f'hx-get="/errors/{error.id}/trace-panel/"' in html
     assert 'hx-trigger="revealed"' in html
 
 
