@@ -13,7 +13,7 @@ from typing import ClassVar
 import httpx
 
 from alerts import config
-from logs.loki_retry import parse_retry_after
+from outbound.retry import parse_retry_after
 
 EXCERPT = 500
 SLACK_PERMANENT = frozenset(

@@ -1,40 +1,47 @@
-"""Which LokiError an HTTP status means. Loki's error bodies are text/plain: keep its words."""
+"""Which LokiError an HTTP status means. Loki's error bodies are text/plain: keep its words.
+
+`LOKI_ERRORS` names Loki's class for each kind of failure, so the shared plumbing in `outbound`
+raises Loki's own errors.
+"""
 
 from collections.abc import Mapping
 
 from logs.loki_errors import (
     LokiAuthError,
+    LokiConfigError,
     LokiError,
     LokiQueryError,
     LokiRateLimited,
     LokiResponseTooLarge,
     LokiServerError,
+    LokiTimeout,
     LokiUnavailable,
 )
-from logs.loki_retry import parse_retry_after
+from outbound import status as outbound_status
+from outbound.family import ErrorFamily
+from outbound.status import GATEWAY_STATUSES, MAX_MESSAGE, body_message
 
-MAX_MESSAGE = 2000
-GATEWAY_STATUSES = frozenset({502, 503, 504})
+__all__ = ["GATEWAY_STATUSES", "LOKI_ERRORS", "MAX_MESSAGE", "error_for_status", "loki_message"]
 
+LOKI_ERRORS = ErrorFamily[LokiError](
+    name="Loki",
+    base=LokiError,
+    other=LokiError,
+    config=LokiConfigError,
+    query=LokiQueryError,
+    auth=LokiAuthError,
+    rate_limited=LokiRateLimited,
+    unavailable=LokiUnavailable,
+    timeout=LokiTimeout,
+    server=LokiServerError,
+)
 
-def loki_message(status: int, body: bytes) -> str:
-    text = body.decode("utf-8", errors="replace").strip()
-    return text[:MAX_MESSAGE] if text else f"HTTP {status} with an empty body"
+loki_message = body_message
 
 
 def error_for_status(status: int, body: bytes, headers: Mapping[str, str], path: str) -> LokiError:
+    """As for any back end, but Loki's gRPC size limit (or a 413) asks for a smaller page."""
     message = loki_message(status, body)
     if "larger than max" in message or status == 413:
         return LokiResponseTooLarge(message, status=status, path=path)
-    if status == 400:
-        return LokiQueryError(message, status=status, path=path)
-    if status in (401, 403):
-        return LokiAuthError(message, status=status, path=path)
-    if status == 429:
-        retry_after = parse_retry_after(headers.get("retry-after"))
-        return LokiRateLimited(message, retry_after=retry_after, path=path)
-    if status in GATEWAY_STATUSES:
-        return LokiUnavailable(message, status=status, path=path)
-    if status >= 500:
-        return LokiServerError(message, status=status, path=path)
-    return LokiError(message, status=status, path=path)
+    return outbound_status.error_for_status(LOKI_ERRORS, status, message, headers, path)

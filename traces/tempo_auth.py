@@ -1,52 +1,25 @@
-"""Credentials and TLS for the httpx client, built from a source at use time.
+"""Credentials and TLS for Tempo's httpx client, from `outbound`, failing as TempoConfigError.
 
-The Authorization header is computed per request from `Secret.reveal()`, so the secret sits
-in no attribute of any long-lived object and a rotated token is picked up at the next call.
+The Authorization header is computed per request from `Secret.reveal()` (`SecretAuth`), so the
+secret sits in no attribute of any long-lived object and a rotated token is picked up at the
+next call.
 """
 
-import base64
 import ssl
-from collections.abc import Generator
 
-import certifi
-import httpx
+from outbound.secrets import SecretAuth, authorization_header
+from outbound.tls import ssl_context
+from traces.tempo_config import TlsConfig
+from traces.tempo_status import TEMPO_ERRORS
 
-from traces.tempo_config import BasicAuth, BearerToken, TlsConfig
-from traces.tempo_errors import TempoConfigError
-
-
-def authorization_header(auth: BasicAuth | BearerToken) -> str:
-    if isinstance(auth, BearerToken):
-        return f"Bearer {auth.token.reveal()}"
-    pair = f"{auth.username}:{auth.password.reveal()}".encode()
-    return f"Basic {base64.b64encode(pair).decode('ascii')}"
-
-
-class SecretAuth(httpx.Auth):
-    """httpx auth flow that reads the secret for every request."""
-
-    def __init__(self, auth: BasicAuth | BearerToken) -> None:
-        self._auth = auth
-
-    def __repr__(self) -> str:
-        return f"SecretAuth({self._auth!r})"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = authorization_header(self._auth)
-        yield request
+__all__ = ["SecretAuth", "authorization_header", "ssl_verify"]
 
 
 def ssl_verify(tls: TlsConfig) -> ssl.SSLContext | bool:
-    """What httpx's `verify=` needs: a bool, or a context with our CA bundle / client cert."""
+    """What httpx's `verify=` needs: a bool, or a context with our CA bundle / client cert.
+
+    Built for each client, so a replaced certificate file is read at the next one.
+    """
     if tls.ca_bundle is None and tls.client_cert is None:
         return tls.verify
-    try:
-        context = ssl.create_default_context(cafile=str(tls.ca_bundle or certifi.where()))
-        if tls.client_cert is not None:
-            context.load_cert_chain(tls.client_cert, tls.client_key)
-    except (OSError, ssl.SSLError) as exc:
-        raise TempoConfigError(f"bad TLS files for Tempo: {exc}") from None
-    if not tls.verify:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
+    return ssl_context(tls, TEMPO_ERRORS)

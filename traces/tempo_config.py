@@ -1,113 +1,42 @@
 """Per-source Tempo settings as plain dataclasses; the console maps its settings onto them.
 
-Shaped like `logs.loki_config` (this leaf imports nothing from `logs`). Secrets are named
-(an env var or a file), never held: `Secret.reveal()` reads them at use time, so a rotated
-token works without a restart and no repr or traceback ever shows one.
+The shapes are `outbound`'s, shared with the Loki client; here they fail as TempoConfigError.
+Secrets are named (an env var or a file), never held: `Secret.reveal()` reads them at use
+time, so a rotated token works without a restart and no repr or traceback ever shows one.
 """
 
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from outbound import secrets
+from outbound.profile import WEB, WORKER, Profile
+from outbound.secrets import BasicAuth, BearerToken
+from outbound.source import Source
+from outbound.tls import TlsConfig
 from traces.tempo_errors import TempoConfigError
 
-
-@dataclass(frozen=True)
-class Secret:
-    """Where a secret lives: exactly one of an environment variable name or a file path."""
-
-    env: str | None = None
-    file: Path | None = None
-
-    def __post_init__(self) -> None:
-        if (self.env is None) == (self.file is None):
-            raise TempoConfigError("a Secret needs exactly one of env= or file=")
-
-    def reveal(self) -> str:
-        """The secret's value now; raises TempoConfigError when it is missing or empty."""
-        if self.file is not None:
-            where = f"file {self.file}"
-            try:
-                value = Path(self.file).read_text()
-            except OSError as exc:
-                raise TempoConfigError(f"cannot read secret {where}: {exc.strerror}") from None
-        else:
-            where = f"environment variable {self.env}"
-            value = os.environ.get(self.env or "", "")
-        if not value.strip():
-            raise TempoConfigError(f"secret {where} is empty or unset")
-        return value.strip()
+__all__ = [
+    "WEB",
+    "WORKER",
+    "BasicAuth",
+    "BearerToken",
+    "Profile",
+    "Secret",
+    "TempoSource",
+    "TlsConfig",
+]
 
 
 @dataclass(frozen=True)
-class BasicAuth:
-    username: str
-    password: Secret
+class Secret(secrets.Secret):
+    """Where a secret lives (env var or file); missing, empty or ill-named: TempoConfigError."""
+
+    config_error = TempoConfigError
 
 
 @dataclass(frozen=True)
-class BearerToken:
-    token: Secret
-
-
-@dataclass(frozen=True)
-class TlsConfig:
-    """Verification on by default; a private CA bundle and a client certificate when needed."""
-
-    verify: bool = True
-    ca_bundle: Path | None = None
-    client_cert: Path | None = None
-    client_key: Path | None = None
-
-
-@dataclass(frozen=True)
-class Profile:
-    """How long and how hard one caller may wait for Tempo.
-
-    `total_timeout` bounds a whole call, retries, back-off and the body download included;
-    each attempt's connect and read timeouts are clipped to what is left of it.
-    """
-
-    name: str
-    connect_timeout: float
-    read_timeout: float
-    total_timeout: float
-    attempts: int
-    backoff_base: float
-    backoff_max: float
-
-
-WEB = Profile(
-    name="web",
-    connect_timeout=1.0,
-    read_timeout=4.0,
-    total_timeout=5.0,
-    attempts=2,
-    backoff_base=0.1,
-    backoff_max=0.5,
-)
-WORKER = Profile(
-    name="worker",
-    connect_timeout=5.0,
-    read_timeout=60.0,
-    total_timeout=300.0,
-    attempts=5,
-    backoff_base=0.5,
-    backoff_max=30.0,
-)
-
-
-@dataclass(frozen=True)
-class TempoSource:
+class TempoSource(Source):
     """One Tempo (or tenant of one). Timeouts here override the profile's, within its budget."""
-
-    base_url: str
-    tenant: str | None = None
-    auth: BasicAuth | BearerToken | None = None
-    tls: TlsConfig = field(default_factory=TlsConfig)
-    connect_timeout: float | None = None
-    read_timeout: float | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)

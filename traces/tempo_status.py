@@ -1,37 +1,43 @@
-"""Which TempoError an HTTP status means. Tempo's error bodies are text/plain: keep its words."""
+"""Which TempoError an HTTP status means. Tempo's error bodies are text/plain: keep its words.
+
+`TEMPO_ERRORS` names Tempo's class for each kind of failure, so the shared plumbing in
+`outbound` raises Tempo's own errors.
+"""
 
 from collections.abc import Mapping
 
+from outbound import status as outbound_status
+from outbound.family import ErrorFamily
+from outbound.status import GATEWAY_STATUSES, MAX_MESSAGE, body_message
 from traces.tempo_errors import (
     TempoAuthError,
+    TempoConfigError,
     TempoError,
     TempoQueryError,
     TempoRateLimited,
     TempoServerError,
+    TempoTimeout,
     TempoUnavailable,
 )
-from traces.tempo_retry import parse_retry_after
 
-MAX_MESSAGE = 2000
-GATEWAY_STATUSES = frozenset({502, 503, 504})
+__all__ = ["GATEWAY_STATUSES", "MAX_MESSAGE", "TEMPO_ERRORS", "error_for_status", "tempo_message"]
 
+TEMPO_ERRORS = ErrorFamily[TempoError](
+    name="Tempo",
+    base=TempoError,
+    other=TempoError,
+    config=TempoConfigError,
+    query=TempoQueryError,
+    auth=TempoAuthError,
+    rate_limited=TempoRateLimited,
+    unavailable=TempoUnavailable,
+    timeout=TempoTimeout,
+    server=TempoServerError,
+)
 
-def tempo_message(status: int, body: bytes) -> str:
-    text = body.decode("utf-8", errors="replace").strip()
-    return text[:MAX_MESSAGE] if text else f"HTTP {status} with an empty body"
+tempo_message = body_message
 
 
 def error_for_status(status: int, body: bytes, headers: Mapping[str, str], path: str) -> TempoError:
     message = tempo_message(status, body)
-    if status == 400:
-        return TempoQueryError(message, status=status, path=path)
-    if status in (401, 403):
-        return TempoAuthError(message, status=status, path=path)
-    if status == 429:
-        retry_after = parse_retry_after(headers.get("retry-after"))
-        return TempoRateLimited(message, retry_after=retry_after, path=path)
-    if status in GATEWAY_STATUSES:
-        return TempoUnavailable(message, status=status, path=path)
-    if status >= 500:
-        return TempoServerError(message, status=status, path=path)
-    return TempoError(message, status=status, path=path)
+    return outbound_status.error_for_status(TEMPO_ERRORS, status, message, headers, path)

@@ -10,7 +10,6 @@ import pytest
 from logs.loki import LokiClient, LokiProtocolError, LokiQueryError, LokiSource, Profile, PushStream
 from logs.loki_decode import decode_query, decode_strings, decode_tail_frame
 from logs.loki_push import encode_push
-from logs.loki_retry import backoff_delay, parse_retry_after
 from logs.loki_types import MatrixResult, ScalarResult, StreamsResult, VectorResult
 
 FAST = Profile("test", 1.0, 1.0, 2.0, attempts=1, backoff_base=0.1, backoff_max=1.0)
@@ -105,16 +104,3 @@ def test_push_body_is_lokis_json_gzipped() -> None:
     assert json.loads(gzip.decompress(body)) == {
         "streams": [{"stream": {"job": "a"}, "values": [["1", "x"], ["2", "y", {"trace_id": "t"}]]}]
     }
-
-
-def test_retry_after_forms() -> None:
-    assert parse_retry_after("3") == 3.0
-    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
-
-
-@pytest.mark.parametrize("attempt", [1, 2, 3, 8])
-def test_backoff_grows_with_jitter_and_a_cap(attempt: int) -> None:
-    ceiling = min(FAST.backoff_max, FAST.backoff_base * 2 ** (attempt - 1))
-    delays = [backoff_delay(FAST, attempt) for _ in range(50)]
-    assert all(ceiling / 2 <= d <= ceiling for d in delays) and len(set(delays)) > 1

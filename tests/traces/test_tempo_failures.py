@@ -19,7 +19,6 @@ from traces.tempo_errors import (
     TempoTimeout,
     TempoUnavailable,
 )
-from traces.tempo_retry import backoff_delay, parse_retry_after
 
 
 @pytest.mark.parametrize("status", [502, 503, 504, 429])
@@ -126,17 +125,3 @@ def test_the_total_budget_bounds_a_slow_reply(
 def test_web_profile_stays_within_five_seconds() -> None:
     assert WEB.total_timeout <= 5
     assert WEB.connect_timeout + WEB.read_timeout <= WEB.total_timeout
-
-
-def test_backoff_doubles_with_equal_jitter(tempo_profile: Profile) -> None:
-    profile = replace(tempo_profile, backoff_base=0.1, backoff_max=0.3)
-    low = [backoff_delay(profile, n, rand=0.0) for n in (1, 2, 3, 4)]
-    assert low == pytest.approx([0.05, 0.1, 0.15, 0.15])
-    assert backoff_delay(profile, 1, rand=1.0) == pytest.approx(0.1)
-
-
-def test_retry_after_in_seconds_or_as_a_date() -> None:
-    assert parse_retry_after("7") == 7.0
-    assert parse_retry_after("Fri, 27 Nov 2026 18:20:52 GMT", now=1795803622.0) == 30.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
