@@ -1,4 +1,8 @@
-"""Admin for the error domain: useful columns, filters, search; counters are read-only."""
+"""Admin for the error domain: useful columns, filters, search.
+
+Counters, status and assignee are read-only here: triage changes go through errors.triage
+(the console's pages and API), which validates them and writes the history.
+"""
 
 from typing import Any
 
@@ -41,7 +45,17 @@ class ErrorGroupAdmin(admin.ModelAdmin[ErrorGroup]):
     )
     list_filter = ("status", "service", "environment", "level", "source", "assignee")
     search_fields = ("fingerprint", "message", "exception_type")
-    readonly_fields = (*COUNTERS, "fingerprint", "id", "status", "resolved_at", "resolved_by")
+    readonly_fields = (
+        *COUNTERS,
+        "fingerprint",
+        "id",
+        "status",
+        "assignee",
+        "resolved_at",
+        "resolved_by",
+        "ignored_until",
+        "ignored_until_count",
+    )
     list_select_related = ("assignee",)
     show_full_result_count = False
     inlines = (NoteInline,)
@@ -49,7 +63,7 @@ class ErrorGroupAdmin(admin.ModelAdmin[ErrorGroup]):
         (None, {"fields": ("id", "fingerprint", "message", "exception_type", "status")}),
         ("Where", {"fields": ("service", "environment", "level", "source", "last_trace_id")}),
         ("Counters", {"fields": COUNTERS}),
-        ("Triage", {"fields": ("assignee", "resolved_at", "resolved_by")}),
+        ("Triage", {"fields": ("assignee", "resolved_at", "resolved_by", "ignored_until")}),
         ("Detail", {"classes": ("collapse",), "fields": ("stack_trace", "metadata")}),
     )
 
@@ -108,6 +122,13 @@ class ActivityAdmin(admin.ModelAdmin[Activity]):
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """History is the record of what happened: deleting an error is the only way out."""
         return False
 
 

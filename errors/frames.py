@@ -8,9 +8,11 @@ keep any other line as it is so nothing the application wrote is lost.
 import re
 from dataclasses import dataclass, field
 
-PYTHON = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<function>.+))?$')
+PYTHON = re.compile(
+    r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d{1,9})(?:, in (?P<function>.+))?$'
+)
 AT = re.compile(
-    r"^\s*at (?:(?P<function>[^\s(]+) \()?(?P<file>[^\s()]+?):(?P<line>\d+)(?::\d+)?\)?$"
+    r"^\s*at (?:(?P<function>[^\s(]+) \()?(?P<file>[^\s()]+?):(?P<line>\d{1,9})(?::\d+)?\)?$"
 )
 LIBRARY = ("site-packages", "dist-packages", "node_modules", "<frozen", "/usr/lib/", "java.")
 

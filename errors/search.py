@@ -33,7 +33,7 @@ KEYS = {
 STATES = ("new", "investigating", "resolved", "ignored", "unresolved", "regressed")
 TERM = re.compile(r"^(?P<neg>!?)(?P<key>[A-Za-z_]+):(?P<value>.+)$")
 COMPARISON = re.compile(r"^(?P<op>[<>]=?)?(?P<number>\d+)$")
-AGE = re.compile(r"^(?P<sign>[-+])(?P<amount>\d+)(?P<unit>[mhdw])$")
+AGE = re.compile(r"^(?P<sign>[-+])(?P<amount>\d{1,5})(?P<unit>[mhdw])$")
 LIST = re.compile(r"\[([^\]]*)\]")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 

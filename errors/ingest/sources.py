@@ -7,6 +7,7 @@ source stores that name or path, never the value.
 import os
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from console.env import env_bool, env_str
@@ -63,7 +64,16 @@ def ensure_default_source() -> LokiSource | None:
     if fields is None:
         return None
     name = env_str("LOKI_SOURCE_NAME", "default")
-    source, _ = LokiSource.objects.update_or_create(name=name, defaults=fields)
+    source, created = LokiSource.objects.get_or_create(name=name, defaults=fields)
+    changed = {key: value for key, value in fields.items() if getattr(source, key) != value}
+    if created or not changed:
+        return source
+    with transaction.atomic():
+        # A poll holds this row for as long as it reads Loki: never wait for it (beat calls
+        # this every few seconds); the environment's values land on a later tick instead.
+        free = LokiSource.objects.select_for_update(skip_locked=True).filter(pk=source.pk)
+        if free.exists():
+            free.update(**changed)
     return source
 
 

@@ -6,8 +6,10 @@ produced, which is what makes a poll exactly-once.
 """
 
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -105,10 +107,26 @@ class LokiSource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def _check_secret_location(self) -> None:
+        """Only variables and files meant for Loki: the secret is sent to `url`, which an admin
+        chooses, so naming DATABASE_URL or the Django key here would hand it to that host."""
+        prefixes = tuple(settings.SOURCE_SECRET_ENV_PREFIXES)
+        if self.secret_env and not self.secret_env.startswith(prefixes):
+            raise ValidationError(
+                {"secret_env": f"Use a variable whose name starts with {' or '.join(prefixes)}."}
+            )
+        if self.secret_file:
+            path = Path(self.secret_file).resolve()
+            allowed = [Path(folder).resolve() for folder in settings.SOURCE_SECRET_DIRS]
+            if not any(path.is_relative_to(folder) for folder in allowed):
+                folders = ", ".join(str(folder) for folder in allowed)
+                raise ValidationError({"secret_file": f"Keep source secrets under {folders}."})
+
     def clean(self) -> None:
         needs_secret = self.auth_type != AuthType.NONE
         if needs_secret and bool(self.secret_env) == bool(self.secret_file):
             raise ValidationError("Name exactly one of a secret environment variable or file.")
+        self._check_secret_location()
         if self.auth_type == AuthType.BASIC and not self.username:
             raise ValidationError({"username": "Basic auth needs a user name."})
         if not isinstance(self.field_mapping, dict):

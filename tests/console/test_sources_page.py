@@ -46,10 +46,21 @@ def test_sources_page_needs_login(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_readyz_names_a_source_that_is_down(client: Client, loki_stub: LokiStub) -> None:
+def test_readyz_names_a_source_that_is_down(
+    client: Client, loki_stub: LokiStub, settings: Any
+) -> None:
+    settings.METRICS_TOKEN = "t0ken"
     make_source(loki_stub.url, "up")
     make_source("http://127.0.0.1:1", "down")
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["failing"] == ["loki:down"]
-    assert response.json()["checks"]["loki:up"] == "ok"
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "broker": "ok",
+        "loki:up": "ok",
+        "loki:down": "failed",
+    }, "no exception text for anonymous callers"
+    detailed = client.get("/readyz", HTTP_AUTHORIZATION="Bearer t0ken").json()["checks"]
+    assert "127.0.0.1:1" in detailed["loki:down"], "details for the token holder"
+    assert len(loki_stub.requests_to("/ready")) == 1, "the second probe came from the cache"

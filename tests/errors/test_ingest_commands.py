@@ -35,16 +35,16 @@ def run(*args: str) -> str:
 
 
 def test_sources_are_added_updated_listed_and_removed(monkeypatch: Any) -> None:
-    monkeypatch.setenv("PROD_LOKI_TOKEN", "s3cret-value")
+    monkeypatch.setenv("LOKI_PROD_TOKEN", "s3cret-value")
     added = run(
         "loki_sources", "add", "prod", "--url", "https://loki.example", "--tenant", "team-a",
-        "--selector", '{job="api"}', "--auth", "bearer", "--secret-env", "PROD_LOKI_TOKEN",
+        "--selector", '{job="api"}', "--auth", "bearer", "--secret-env", "LOKI_PROD_TOKEN",
         "--delay", "20",
     )  # fmt: skip
     assert added.strip() == "added prod"
     source = LokiSource.objects.get(name="prod")
     assert (source.auth_type, source.secret_env, source.delay) == (
-        AuthType.BEARER, "PROD_LOKI_TOKEN", timedelta(seconds=20)
+        AuthType.BEARER, "LOKI_PROD_TOKEN", timedelta(seconds=20)
     )  # fmt: skip
     assert run("loki_sources", "update", "prod", "--disabled").strip() == "updated prod"
     listing = run("loki_sources", "list")

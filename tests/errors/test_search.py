@@ -82,3 +82,11 @@ def test_ages() -> None:
     assert parse_age("+2w") == (False, timedelta(weeks=2))
     assert parse_age("-5m") == (True, timedelta(minutes=5))
     assert parse_age("24h") is None
+
+
+def test_absurd_ages_are_reported_not_crashing() -> None:
+    from errors.search import parse_age
+
+    assert parse_age("-99999999999w") is None
+    assert parse_age("-300000w") is None
+    assert parse_age("-24h") is not None

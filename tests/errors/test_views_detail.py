@@ -160,3 +160,8 @@ def test_error_page_queries_are_fixed(
     client.get(f"/errors/{error.id}/")
     with django_assert_num_queries(9):
         client.get(f"/errors/{error.id}/")
+
+
+def test_a_stack_trace_with_a_huge_line_number_still_renders(bob: Any) -> None:
+    hostile = ErrorGroupFactory(stack_trace='  File "app.py", line ' + "9" * 5000 + ", in main\n")
+    assert page(bob, hostile).status_code == 200
