@@ -46,7 +46,15 @@ from logs.loki_errors import (
     LokiTimeout,
     LokiUnavailable,
 )
-from logs.loki_paging import DEFAULT_PAGE_LIMIT, MAX_LIMIT, Page, iter_pages
+from logs.loki_paging import (
+    DEFAULT_PAGE_LIMIT,
+    MAX_LIMIT,
+    Fetch,
+    Page,
+    StreamPage,
+    iter_pages,
+    iter_stream_pages,
+)
 from logs.loki_push import PushStream, encode_push
 from logs.loki_tail import TailSession, open_tail
 from logs.loki_transport import LokiTransport, Params
@@ -190,7 +198,40 @@ class LokiClient:
 
         Each page has the profile's own time budget, so a view should bound the walk itself.
         """
+        return iter_pages(
+            self._page_fetch(query, direction, categorize_labels),
+            start_ns=start_ns,
+            end_ns=end_ns,
+            direction=direction,
+            page_limit=page_limit,
+            max_limit=max_limit,
+            label=query,
+        )
 
+    def stream_pages(
+        self,
+        query: str,
+        *,
+        start_ns: int,
+        end_ns: int,
+        direction: Direction = "backward",
+        page_limit: int = DEFAULT_PAGE_LIMIT,
+        max_limit: int = MAX_LIMIT,
+        categorize_labels: bool = False,
+    ) -> Iterator[StreamPage]:
+        """`pages` with each page's entries left in their streams, unmerged and unsorted
+        across streams (each stream in `direction` order): for callers that aggregate."""
+        return iter_stream_pages(
+            self._page_fetch(query, direction, categorize_labels),
+            start_ns=start_ns,
+            end_ns=end_ns,
+            direction=direction,
+            page_limit=page_limit,
+            max_limit=max_limit,
+            label=query,
+        )
+
+    def _page_fetch(self, query: str, direction: Direction, categorize_labels: bool) -> Fetch:
         def fetch(start: int, end: int, limit: int) -> StreamsResult:
             result = self.query_range(
                 query,
@@ -205,15 +246,7 @@ class LokiClient:
                 raise LokiQueryError(f"not a log query (got {type(result).__name__})")
             return result
 
-        return iter_pages(
-            fetch,
-            start_ns=start_ns,
-            end_ns=end_ns,
-            direction=direction,
-            page_limit=page_limit,
-            max_limit=max_limit,
-            label=query,
-        )
+        return fetch
 
     def iterate(
         self,

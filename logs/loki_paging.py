@@ -16,9 +16,10 @@ lines should leave `| json` out of the query and parse the JSON in Python.
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from logs.loki_errors import LokiError, LokiServerError, LokiTimeout, LokiUnavailable
-from logs.loki_types import Direction, LogLine, Stats, StreamsResult
+from logs.loki_types import Direction, Entry, LogLine, Stats, Stream, StreamsResult
 
 logger = logging.getLogger("logs.loki")
 MAX_LIMIT = 5000
@@ -28,11 +29,21 @@ Fetch = Callable[[int, int, int], StreamsResult]
 """(start_ns, end_ns, limit) → one page of Loki's answer for a fixed query and direction."""
 
 _Key = tuple[int, frozenset[tuple[str, str]], str]
+_entry_ts: Callable[[Entry], int] = attrgetter("ts")
 
 
 @dataclass(frozen=True)
 class Page:
     lines: list[LogLine]
+    limit: int
+    stats: Stats
+
+
+@dataclass(frozen=True)
+class StreamPage:
+    """A page's new entries as Loki grouped them: each stream in `direction` order, no merge."""
+
+    streams: list[Stream]
     limit: int
     stats: Stats
 
@@ -67,6 +78,36 @@ def iter_pages(
     label: str = "",
 ) -> Iterator[Page]:
     """Pages of new lines, each in `direction` order; `label` names the query in warnings."""
+    for page in iter_stream_pages(
+        fetch,
+        start_ns=start_ns,
+        end_ns=end_ns,
+        direction=direction,
+        page_limit=page_limit,
+        max_limit=max_limit,
+        min_limit=min_limit,
+        label=label,
+    ):
+        lines = StreamsResult(page.streams).lines(direction)
+        yield Page(lines, page.limit, page.stats)
+
+
+def iter_stream_pages(
+    fetch: Fetch,
+    *,
+    start_ns: int,
+    end_ns: int,
+    direction: Direction = "backward",
+    page_limit: int = DEFAULT_PAGE_LIMIT,
+    max_limit: int = MAX_LIMIT,
+    min_limit: int = 10,
+    label: str = "",
+) -> Iterator[StreamPage]:
+    """`iter_pages` without the merge: each page's new entries left in Loki's streams.
+
+    Callers that do not need one time order across streams (counting, aggregating) skip building
+    and sorting a `LogLine` per entry. The walk and its boundary rule are the same.
+    """
     if not 0 < page_limit <= max_limit:
         raise ValueError(f"page_limit must be in 1..{max_limit}")
     size = AdaptiveLimit(page_limit, min_limit)
@@ -74,6 +115,8 @@ def iter_pages(
     edge: int | None = None
     seen: set[_Key] = set()
     grown: int | None = None
+    newest = max if direction == "forward" else min
+    oldest = min if direction == "forward" else max
     while start < end:
         limit = grown or size.current
         try:
@@ -91,24 +134,39 @@ def iter_pages(
             continue
         if grown is None:
             size.grow()
-        lines = result.lines(direction)
-        fresh = [line for line in lines if line.ts != edge or _key(line) not in seen]
+        streams = [stream for stream in result.streams if stream.entries]
+        stamps = [list(map(_entry_ts, stream.entries)) for stream in streams]
+        count = sum(map(len, stamps))
+        fresh = [_unseen(s, ts, edge, seen) for s, ts in zip(streams, stamps, strict=True)]
+        fresh = [stream for stream in fresh if stream.entries]
         if fresh:
-            yield Page(fresh, limit, result.stats)
-        if len(lines) < limit:
+            yield StreamPage(fresh, limit, result.stats)
+        if count < limit:
             return
-        last = lines[-1].ts
+        last = newest(map(newest, stamps))
         if last != edge:
             edge, seen = last, set()
-        seen.update(_key(line) for line in lines if line.ts == last)
+        for stream, ts in zip(streams, stamps, strict=True):
+            if last in ts:
+                labels = frozenset(stream.labels.items())
+                seen.update((last, labels, e.line) for e in stream.entries if e.ts == last)
         start, end = (start, last + 1) if direction == "backward" else (last, end)
         grown = None
-        if lines[0].ts == last:
+        if oldest(map(oldest, stamps)) == last:
             if limit < max_limit:
                 grown = min(limit * 2, max_limit)
             else:
                 start, end = _skip(last, start, end, direction, f"over {limit} share it", label)
                 edge, seen = None, set()
+
+
+def _unseen(stream: Stream, stamps: list[int], edge: int | None, seen: set[_Key]) -> Stream:
+    """The stream without the entries at the boundary timestamp that were yielded already."""
+    if edge is None or not seen or edge not in stamps:
+        return stream
+    labels = frozenset(stream.labels.items())
+    entries = [e for e in stream.entries if e.ts != edge or (edge, labels, e.line) not in seen]
+    return Stream(stream.labels, entries)
 
 
 def _skip(
@@ -129,7 +187,3 @@ def _size_related(error: LokiError) -> bool:
     if isinstance(error, LokiTimeout | LokiServerError):
         return True
     return isinstance(error, LokiUnavailable) and error.status is not None
-
-
-def _key(line: LogLine) -> _Key:
-    return line.ts, frozenset(line.labels.items()), line.line

@@ -6,6 +6,7 @@ A Loki that is down is retried; a missing source or occurrence is not.
 
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 from uuid import UUID
 
 from celery import shared_task
@@ -18,6 +19,9 @@ from errors.models.saved_context import SaveReason
 from logs.loki import WORKER, LokiUnavailable
 
 SAVE_DELAY_SECONDS = 120
+BATCH = 500
+RETRY_BASE_SECONDS = 30
+RETRY_MAX_SECONDS = 600
 
 
 def anchor_occurrence(error_id: str, reason: str) -> int | None:
@@ -27,15 +31,22 @@ def anchor_occurrence(error_id: str, reason: str) -> int | None:
     return found.order_by(order).values_list("pk", flat=True).first()
 
 
-@shared_task(
-    name="errors.save_context",
-    base=DjangoTask,
-    autoretry_for=(LokiUnavailable,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=5,
-)
-def save_context_task(error_id: str, reason: str) -> int | None:
+@shared_task(name="errors.save_context", base=DjangoTask, bind=True, max_retries=5)
+def save_context_task(self: DjangoTask[Any, Any], error_ids: list[str], reason: str) -> list[int]:
+    """Save context for each error in turn; a Loki outage retries only the ones not saved yet."""
+    saved: list[int] = []
+    for index, error_id in enumerate(error_ids):
+        try:
+            pk = _save_one(error_id, reason)
+        except LokiUnavailable as exc:
+            wait = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**self.request.retries)
+            raise self.retry(args=(error_ids[index:], reason), exc=exc, countdown=wait) from exc
+        if pk is not None:
+            saved.append(pk)
+    return saved
+
+
+def _save_one(error_id: str, reason: str) -> int | None:
     occurrence_id = anchor_occurrence(error_id, reason)
     if occurrence_id is None:
         return None
@@ -46,9 +57,16 @@ def save_context_task(error_id: str, reason: str) -> int | None:
 
 
 def schedule_save(error_ids: Iterable[UUID], reason: str) -> None:
-    """Call inside the poll's transaction: one delayed save per error, sent once it commits."""
-    for error_id in error_ids:
+    """Call inside the poll's transaction: delayed saves sent once it commits, a batch per task.
+
+    One task per error would cost a broker round trip each: a poll that finds 10,000 new
+    errors (a backfill) spent seconds just enqueueing them.
+    """
+    ids = [str(error_id) for error_id in error_ids]
+    for start in range(0, len(ids), BATCH):
         send = partial(
-            save_context_task.apply_async, (str(error_id), reason), countdown=SAVE_DELAY_SECONDS
+            save_context_task.apply_async,
+            (ids[start : start + BATCH], reason),
+            countdown=SAVE_DELAY_SECONDS,
         )
         transaction.on_commit(send)

@@ -7,15 +7,16 @@ msgspec decode and a few dict operations per line; anything unusual takes the ca
 """
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from errors.ingest.fields import LineFields
 from errors.ingest.lookback import KeyRecord
 from errors.ingest.parse import ABSENT, MAX_LINE_BYTES, Bad, LineParser
 from errors.ingest.streams import StreamInfo, StreamTable
-from logs.loki_types import LogLine
+from logs.loki_types import Entry, EntryCategories, LogLine, Stream
 from triage_logging import fingerprint_fields, fingerprint_version
 
 HOUR_NS = 3_600_000_000_000
@@ -23,23 +24,37 @@ UNPARSEABLE = "unparseable"
 _QUICK_LENGTH = MAX_LINE_BYTES // 4
 
 
+Kept = tuple[Entry, StreamInfo]
+"""A line a group holds on to (first, last few): Loki's entry and its stream."""
+_NO_LABELS: Mapping[str, str] = MappingProxyType({})
+
+
+def metadata_of(entry: Entry) -> Mapping[str, str]:
+    """The entry's structured metadata (empty without `categorize-labels`)."""
+    categories = entry.categories
+    return _NO_LABELS if categories is None else categories.metadata
+
+
 @dataclass(slots=True)
 class Group:
-    """One fingerprint's lines in the window. Lines come in time order, so the hour is counted
-    as a run (`run` lines in [run_start, run_end)) and filed in `hours` when the hour changes."""
+    """One fingerprint's lines in the window. Pages come in time order and each stream within a
+    page too, but streams are not merged: the hour is counted as a run (`run` lines in
+    [run_start, run_end)) filed in `hours` when the hour changes, and a line older than `last`
+    (from another stream of the same page) takes the careful path in `earlier`."""
 
     fingerprint: str
     version: int
-    first: LogLine
-    recent: deque[LogLine]
+    first: Kept
+    recent: deque[Kept]
     hours: dict[int, int] = field(default_factory=dict)
     reasons: dict[str, int] = field(default_factory=dict)
     run: int = 0
     run_start: int = 0
     run_end: int = 0
+    last_ts: int = -1
 
     @property
-    def last(self) -> LogLine:
+    def last(self) -> Kept:
         return self.recent[-1]
 
     @property
@@ -62,9 +77,33 @@ class Group:
         self.run_end = self.run_start + HOUR_NS
         self.run = 1
 
+    def keep(self, kept: Kept, ts: int) -> None:
+        """Hold `kept` as the newest line, or file it by time when it is older than that
+        (the counting loop inlines this)."""
+        if ts >= self.last_ts:
+            self.recent.append(kept)
+            self.last_ts = ts
+        else:
+            self.earlier(kept, ts)
+
+    def earlier(self, kept: Kept, ts: int) -> None:
+        """A line older than the newest held: maybe the first, maybe among the last few."""
+        if ts < self.first[0].ts:
+            self.first = kept
+        recent = self.recent
+        at = len(recent)
+        while at and recent[at - 1][0].ts > ts:
+            at -= 1
+        if len(recent) == recent.maxlen:
+            if at == 0:
+                return
+            recent.popleft()
+            at -= 1
+        recent.insert(at, kept)
+
 
 class Window:
-    """Feed pages in time order with `add`; read `groups` and the counters afterwards."""
+    """Feed pages in time order with `add_streams`; read `groups` and the counters afterwards."""
 
     def __init__(
         self,
@@ -90,6 +129,7 @@ class Window:
         self.bad_lines = 0
         self._level = fields.first_of("level")
         self._fingerprint = fields.first_of("fingerprint")
+        self._primary_fingerprint = fields.primary("fingerprint")
         self._message = fields.first_of("message")
 
     @property
@@ -97,23 +137,34 @@ class Window:
         return f"{UNPARSEABLE}:{self.source}"
 
     def add(self, lines: list[LogLine], record: KeyRecord | None = None) -> None:
-        """Count `lines`; with `record`, skip lines it already holds and note the others."""
-        groups, keep, streams, levels = self.groups, self.keep, self.streams, self.levels
+        """Count `lines` (one line at a time: tests and small callers)."""
+        self.add_streams(
+            [
+                Stream(item.labels, [Entry(item.ts, item.line, EntryCategories(item.metadata))])
+                for item in lines
+            ],
+            record,
+        )
+
+    def add_streams(self, page: list[Stream], record: KeyRecord | None = None) -> None:
+        """Count a page's streams; with `record`, skip lines it already holds and note the
+        others. Streams may come in any order; the entries of each, in time order."""
+        for stream in page:
+            self._add(stream.entries, self.streams.info(stream.labels), record)
+
+    def _add(self, entries: list[Entry], stream: StreamInfo, record: KeyRecord | None) -> None:
+        groups, keep, levels = self.groups, self.keep, self.levels
         decode, level_of = self.fields.counting_decoder.decode, self._level
-        explicit = self._fingerprint
+        primary, explicit = self._primary_fingerprint, self._fingerprint
         message_of = self._message
         note = record.note if record is not None else None
         horizon = -1 if record is None or record.checking else record.horizon_ns
-        page_streams: dict[int, StreamInfo] = {}  # by id(): the page keeps its label dicts alive
-        self.lines_read += len(lines)
-        for item in lines:
-            if note is not None and item.ts >= horizon:
-                stream = page_streams.get(id(item.labels))
-                if stream is None:
-                    stream = page_streams[id(item.labels)] = streams.info(item.labels)
-                if not note(item, stream):
-                    continue
-            line = item.line
+        self.lines_read += len(entries)
+        for entry in entries:
+            ts = entry.ts
+            if note is not None and ts >= horizon and not note(entry, stream):
+                continue
+            line = entry.line
             try:
                 parsed = decode(line) if len(line) < _QUICK_LENGTH else None
             except ValueError:
@@ -121,7 +172,7 @@ class Window:
             if parsed is None or (not line.isascii() and "\ufffd" in line):
                 parsed = self.parse(line)
                 if parsed.__class__ is Bad:
-                    self._bad(item, parsed)
+                    self._bad((entry, stream), parsed)
                     continue
             level = level_of(parsed)
             if level is not None and level not in levels and level.lower() not in levels:
@@ -129,34 +180,45 @@ class Window:
                 continue
             message = message_of(parsed)
             if message is None or (len(message) <= 4 and bytes(message) in ABSENT):
-                self._bad(item, Bad.NO_MESSAGE)
+                self._bad((entry, stream), Bad.NO_MESSAGE)
                 continue
-            fingerprint = explicit(parsed) or item.metadata.get("fingerprint")
+            fingerprint = (
+                primary(parsed) or explicit(parsed) or metadata_of(entry).get("fingerprint")
+            )
             group = groups.get(fingerprint) if fingerprint else None
+            kept = (entry, stream)
             if group is None:
-                group = self._group(fingerprint, item, keep)
-            group.recent.append(item)
-            if group.run_start <= item.ts < group.run_end:
+                group = self._group(fingerprint, kept, keep)
+            if ts >= group.last_ts:
+                group.recent.append(kept)
+                group.last_ts = ts
+            else:
+                group.earlier(kept, ts)
+            if group.run_start <= ts < group.run_end:
                 group.run += 1
             else:
-                group.next_hour(item.ts)
+                group.next_hour(ts)
 
-    def _group(self, fingerprint: str | None, item: LogLine, keep: int) -> Group:
+    def _group(self, fingerprint: str | None, kept: Kept, keep: int) -> Group:
         """The line's group, created if new; without a fingerprint of its own, the kit's."""
         version = 0
         if not fingerprint or not fingerprint.strip():
-            fingerprint = self._computed(self.parse(item.line))
+            fingerprint = self._computed(self.parse(kept[0].line))
             version = fingerprint_version(fingerprint)
         group = self.groups.get(fingerprint)
         if group is None:
-            group = self.groups[fingerprint] = Group(fingerprint, version, item, deque(maxlen=keep))
+            group = self.groups[fingerprint] = Group(fingerprint, version, kept, deque(maxlen=keep))
         return group
 
-    def _bad(self, item: LogLine, reason: Bad) -> None:
+    def _bad(self, kept: Kept, reason: Bad) -> None:
         self.bad_lines += 1
-        group = self._group(self.bad_fingerprint, item, self.keep)
-        group.recent.append(item)
-        group.next_hour(item.ts)
+        group = self._group(self.bad_fingerprint, kept, self.keep)
+        ts = kept[0].ts
+        group.keep(kept, ts)
+        if group.run_start <= ts < group.run_end:
+            group.run += 1
+        else:
+            group.next_hour(ts)
         group.reasons[reason] = group.reasons.get(reason, 0) + 1
 
     def _computed(self, record: Any) -> str:
@@ -169,9 +231,9 @@ class Window:
             }
         )
 
-    def sample(self, item: LogLine) -> tuple[StreamInfo, Any]:
+    def sample(self, kept: Kept) -> tuple[StreamInfo, Any]:
         """A kept line's stream and decoded record (a `Bad` reason for an unparseable one)."""
-        return self.streams.info(item.labels), self.parse(item.line)
+        return kept[1], self.parse(kept[0].line)
 
     @property
     def lines_counted(self) -> int:

@@ -145,6 +145,10 @@ class LineFields:
 
         return first
 
+    def primary(self, target: str) -> Getter:
+        """A getter for the first path of `target` alone (one C call; try `first_of` after)."""
+        return attrgetter(self._attrs[target][0])
+
     def text(self, record: Any, target: str) -> str:
         """The first non-empty value of a text field, '' when none."""
         for get in self.getters[target]:

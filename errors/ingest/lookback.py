@@ -11,16 +11,26 @@ deleted, so it holds at most `lookback` worth of keys.
 import sys
 from array import array
 from collections.abc import Iterable
+from typing import Protocol
 from zlib import crc32
 
 import msgspec
 
 from errors.ingest.sql import RECORD_LOAD_SQL, RECORD_PRUNE_SQL, RECORD_SQL, run
 from errors.ingest.streams import StreamInfo
-from logs.loki_types import LogLine
 
 MINUTE_NS = 60_000_000_000
 _LOW32 = 0xFFFFFFFF
+
+
+class Timed(Protocol):
+    """A Loki entry or line: its nanosecond timestamp and text."""
+
+    @property
+    def ts(self) -> int: ...
+
+    @property
+    def line(self) -> str: ...
 
 
 def line_key(ts: int, line: str, stream: StreamInfo) -> int:
@@ -42,7 +52,7 @@ class KeyRecord:
         self._minute = -1
         self._keys = array("Q")
 
-    def note(self, item: LogLine, stream: StreamInfo) -> bool:
+    def note(self, item: Timed, stream: StreamInfo) -> bool:
         """False for a line counted before; otherwise remember it (if inside the horizon)."""
         ts = item.ts
         if ts < self.horizon_ns:

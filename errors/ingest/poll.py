@@ -27,7 +27,7 @@ from errors.ingest.sources import backfill
 from errors.ingest.streams import StreamTable
 from errors.models import LokiSource
 from logs.loki import LokiClient, LokiError
-from logs.loki_types import LogLine
+from logs.loki_types import Stream
 
 
 class PollError(Exception):
@@ -110,21 +110,21 @@ def _read(
     own = client is None
     loki = client_for(source) if client is None else client
     try:
-        for sweeping, lines in prefetched(_pages(loki, query, plan)):
+        for sweeping, page in prefetched(_pages(loki, query, plan)):
             record.checking = sweeping
-            window.add(lines, record)
+            window.add_streams(page, record)
     finally:
         if own:
             loki.close()
     return window, record
 
 
-def _pages(loki: LokiClient, query: str, plan: Plan) -> Iterator[tuple[bool, list[LogLine]]]:
+def _pages(loki: LokiClient, query: str, plan: Plan) -> Iterator[tuple[bool, list[Stream]]]:
     """The sweep's pages (late lines, checked against the record), then the main window's."""
-    for lines in read_pages(loki, query, plan.sweep_start_ns, plan.sweep_end_ns):
-        yield True, lines
-    for lines in read_pages(loki, query, plan.start_ns, plan.end_ns):
-        yield False, lines
+    for streams in read_pages(loki, query, plan.sweep_start_ns, plan.sweep_end_ns):
+        yield True, streams
+    for streams in read_pages(loki, query, plan.start_ns, plan.end_ns):
+        yield False, streams
 
 
 def _write(

@@ -12,7 +12,7 @@ from errors.models import AuthType, ErrorFilter, LokiSource
 from logs import loki_config
 from logs.logql import LogQuery, Matcher, MatchOp, Selector, literal_regex, regex_escape
 from logs.loki import WORKER, LokiClient
-from logs.loki_types import LogLine
+from logs.loki_types import Stream
 
 PAGE_LIMIT = 5000
 
@@ -74,12 +74,13 @@ def build_query(source: LokiSource) -> str:
 
 def read_pages(
     client: LokiClient, query: str, start_ns: int, end_ns: int
-) -> Iterator[list[LogLine]]:
-    """Every line of [start_ns, end_ns) in time order, a page at a time.
+) -> Iterator[list[Stream]]:
+    """Every line of [start_ns, end_ns), a page at a time, left in Loki's streams: pages in
+    time order, each stream's entries too, but streams are not merged (the poller aggregates).
 
     Structured metadata is asked apart from the stream labels, so a stream stays one label set.
     """
-    for page in client.pages(
+    for page in client.stream_pages(
         query,
         start_ns=start_ns,
         end_ns=end_ns,
@@ -87,4 +88,4 @@ def read_pages(
         page_limit=PAGE_LIMIT,
         categorize_labels=True,
     ):
-        yield page.lines
+        yield page.streams

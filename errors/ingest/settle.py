@@ -39,7 +39,7 @@ def settle(window: Window, now: datetime) -> Outcome:
     outbox = Outbox(window.source)
     groups = window.groups.items()
     lines = {fp: group.count for fp, group in groups}
-    last_seen = {fp: group.last.ts for fp, group in groups}
+    last_seen = {fp: group.last_ts for fp, group in groups}
     apply_effects(written, lines, outbox, last_seen_ns=last_seen, now=now)
     outbox.write()
     return Outcome(

@@ -14,10 +14,9 @@ from uuid import UUID
 import msgspec
 from django.utils import timezone
 
-from errors.ingest.aggregate import Group, Window
+from errors.ingest.aggregate import Group, Kept, Window, metadata_of
 from errors.ingest.parse import Bad, sample_of
 from errors.ingest.sql import GROUPS_SQL, HOURLY_SQL, OCCURRENCES_SQL, PRUNE_SQL, run
-from logs.loki_types import LogLine
 
 MESSAGE_CHARS = 8_192
 STACK_CHARS = 65_536
@@ -47,8 +46,8 @@ def _group_row(window: Window, group: Group) -> dict[str, Any]:
     last_stream, last = window.sample(group.last)
     row = {
         "fp": group.fingerprint,
-        "first": group.first.ts // 1000,
-        "last": group.last.ts // 1000,
+        "first": group.first[0].ts // 1000,
+        "last": group.last[0].ts // 1000,
         "n": group.count,
         "service": last_stream.service,
         "env": last_stream.environment,
@@ -56,7 +55,7 @@ def _group_row(window: Window, group: Group) -> dict[str, Any]:
         "meta": None,
     }
     if group.fingerprint == window.bad_fingerprint:
-        sample = sample_of(group.last.line)
+        sample = sample_of(group.last[0].line)
         reasons = {str(reason): count for reason, count in group.reasons.items()}
         title = f"Unparseable log lines from Loki source {window.source}"
         meta = {"sample": sample, "reasons_last_poll": reasons}
@@ -68,7 +67,7 @@ def _group_row(window: Window, group: Group) -> dict[str, Any]:
         "stack": (fields.raw_text(first, "stack_trace") or "")[:STACK_CHARS] or None,
         "type": fields.text(last, "exception_type"),
         "level": (fields.text(last, "level") or "error").lower(),
-        "trace": fields.text(last, "trace_id") or group.last.metadata.get("trace_id", ""),
+        "trace": fields.text(last, "trace_id") or metadata_of(group.last[0]).get("trace_id", ""),
     }
 
 
@@ -86,13 +85,13 @@ def insert_occurrences(window: Window, written: dict[str, Written], source: str)
     run(OCCURRENCES_SQL, source, _json(labels).decode(), _json(rows).decode())
 
 
-def _occurrence_row(window: Window, error_id: str, item: LogLine, bad: bool) -> dict[str, Any]:
-    stream, record = window.sample(item)
-    row = {"e": error_id, "ts": item.ts, "s": stream.index}
+def _occurrence_row(window: Window, error_id: str, kept: Kept, bad: bool) -> dict[str, Any]:
+    stream, record = window.sample(kept)
+    row = {"e": error_id, "ts": kept[0].ts, "s": stream.index}
     row |= {"svc": stream.service, "env": stream.environment}
     if bad or record.__class__ is Bad:
         return row | {"tr": "", "sp": "", "te": "", "us": "", "op": ""}
-    text, metadata = window.fields.text, item.metadata
+    text, metadata = window.fields.text, metadata_of(kept[0])
     return row | {
         "tr": text(record, "trace_id") or metadata.get("trace_id", ""),
         "sp": text(record, "span_id") or metadata.get("span_id", ""),

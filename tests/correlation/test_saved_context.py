@@ -113,10 +113,10 @@ def test_the_poller_hook_saves_after_commit_and_later(
     with django_capture_on_commit_callbacks(execute=True):
         schedule_save([error.pk], SaveReason.FIRST)
         assert sent == [], "nothing before the commit"
-    assert sent == [((str(error.pk), "first"), SAVE_DELAY_SECONDS)]
-    assert save_context_task(str(error.pk), "first") == SavedContext.objects.get().pk
+    assert sent == [(([str(error.pk)], "first"), SAVE_DELAY_SECONDS)]
+    assert save_context_task([str(error.pk)], "first") == [SavedContext.objects.get().pk]
     assert SavedContext.objects.get().occurrence == first
-    save_context_task(str(error.pk), "regression")
+    save_context_task([str(error.pk)], "regression")
     assert SavedContext.objects.get(reason="regression").anchor_ns == T0 + 10 * MS
 
 
