@@ -1,19 +1,17 @@
 """Links in an alert: the console's error page, the logs in Grafana Explore, the trace."""
 
-import json
+from collections.abc import Mapping
 from datetime import timedelta
-from urllib.parse import quote, urlencode
 from uuid import UUID
 
 from alerts import config
 from alerts.alert import Links
 from errors.models import Occurrence
+from logs import context
 from logs.logql import Selector
 from traces.links import GrafanaTempo, explore_trace_url
 
-CONTEXT_LABELS = ("level", "detected_level")
 LOGS_PAD = timedelta(minutes=5)
-NS_PER_MS = 1_000_000
 
 
 def console_url(error_id: UUID) -> str:
@@ -28,10 +26,10 @@ def for_error(error_id: UUID, occurrence: Occurrence | None, trace_id: str) -> L
     )
 
 
-def stream_selector(labels: dict[str, str]) -> Selector | None:
-    """The application's stream around an error: its labels without the level ones."""
+def stream_selector(labels: Mapping[str, str]) -> Selector | None:
+    """The error page's context stream (labels without the level ones), or None if none left."""
     try:
-        return Selector.from_labels(labels).without_labels(*CONTEXT_LABELS)
+        return context.stream_selector(labels)
     except ValueError:
         return None
 
@@ -42,13 +40,10 @@ def logs_url(occurrence: Occurrence) -> str:
     selector = stream_selector(occurrence.stream_labels)
     if not base or not uid or selector is None:
         return ""
-    pad = LOGS_PAD.total_seconds() * 1000
-    at = occurrence.timestamp_ns // NS_PER_MS
-    query = {"refId": "A", "expr": str(selector), "datasource": {"type": "loki", "uid": uid}}
-    window = {"from": str(int(at - pad)), "to": str(int(at + pad))}
-    pane = {"a": {"datasource": uid, "queries": [query], "range": window}}
-    params = {"schemaVersion": "1", "orgId": "1", "panes": json.dumps(pane, separators=(",", ":"))}
-    return f"{base}/explore?{urlencode(params, quote_via=quote)}"
+    pad = int(LOGS_PAD.total_seconds() * 1e9)
+    at = occurrence.timestamp_ns
+    grafana = context.GrafanaLoki(base_url=base, datasource_uid=uid)
+    return context.explore_logs_url(grafana, str(selector), start_ns=at - pad, end_ns=at + pad)
 
 
 def trace_url(trace_id: str) -> str:
