@@ -16,6 +16,21 @@ from tests.stubs.tempo import tempo_stub  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)
+def _private_cache(settings: Any, request: pytest.FixtureRequest) -> None:
+    """Each test its own empty cache, so cached counts never leak between tests.
+
+    Not `cache.clear()` on the Redis cache: that flushes the whole Redis database, the
+    Celery broker's queues included.
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_errors_table(request: pytest.FixtureRequest) -> Iterator[None]:
     """Django's flush between transactional tests skips the unmanaged monitoring.errors."""
     yield

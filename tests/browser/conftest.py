@@ -30,13 +30,10 @@ def _ensure_roles() -> None:
 @pytest.fixture(autouse=True)
 def browser_world(browser: Any, transactional_db: None) -> Iterator[None]:
     """Roles present and no error rows left over from other transactional tests."""
-    from django.core.cache import cache
-
     from errors.models import ErrorGroup
 
     _ensure_roles()
     ErrorGroup.objects.all().delete()
-    cache.clear()
     yield
     ErrorGroup.objects.all().delete()
 

@@ -7,23 +7,18 @@ from django.test import Client
 
 from errors.models import LokiSource
 from tests.stubs.loki import LokiStub
+from tests.web import client_for
 
 
 def make_source(url: str, name: str = "app") -> LokiSource:
     return LokiSource.objects.create(name=name, url=url, selector='{job="fraiseql-app"}')
 
 
-def login(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.django_db
 def test_admin_sees_each_source_with_its_reachability(carol: Any, loki_stub: LokiStub) -> None:
     make_source(loki_stub.url, "up")
     make_source("http://127.0.0.1:1", "down")
-    page = login(carol).get("/sources/")
+    page = client_for(carol).get("/sources/")
     assert page.status_code == 200
     rows = {s.source.name: s for s in page.context["statuses"]}
     assert rows["up"].ready is True
@@ -34,12 +29,12 @@ def test_admin_sees_each_source_with_its_reachability(carol: Any, loki_stub: Lok
 
 @pytest.mark.django_db
 def test_viewers_and_triagers_cannot_open_it(alice: Any, bob: Any) -> None:
-    assert login(alice).get("/sources/").status_code == 403
-    assert login(bob).get("/sources/").status_code == 403
+    assert client_for(alice).get("/sources/").status_code == 403
+    assert client_for(bob).get("/sources/").status_code == 403
 
 
 @pytest.mark.django_db
-def test_sources_page_needs_login(client: Client) -> None:
+def test_sources_page_needs_client_for(client: Client) -> None:
     response = client.get("/sources/")
     assert response.status_code == 302
     assert "/login/" in response["Location"]

@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 
 from errors.models import Activity, ErrorGroup, Status
@@ -13,11 +12,6 @@ from errors.tokens import make_token
 from tests.factories import ErrorGroupFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    cache.clear()
 
 
 def api(user: Any) -> Client:

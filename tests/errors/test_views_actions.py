@@ -4,25 +4,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 
 from errors.models import Activity, ActivityKind, ErrorGroup, HourlyCount, Note, Occurrence, Status
 from tests.factories import ErrorGroupFactory, HourlyCountFactory, OccurrenceFactory
+from tests.web import client_for
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    cache.clear()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def refreshed(error: Any) -> Any:

@@ -5,13 +5,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from errors.models import Status
 from errors.triage import add_note, assign, change_status
 from tests.factories import ErrorGroupFactory, HourlyCountFactory, OccurrenceFactory
+from tests.web import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +21,6 @@ STACK = """Traceback (most recent call last):
   File "/usr/lib/python3/site-packages/psycopg/connection.py", line 77, in connect
     raise OperationalError(msg)
 psycopg.OperationalError: connection failed"""
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    cache.clear()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -5,26 +5,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from errors import stats
 from errors.models import Status
 from tests.factories import ErrorGroupFactory, HourlyCountFactory
+from tests.web import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    cache.clear()
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def titles(response: Any) -> list[str]:
