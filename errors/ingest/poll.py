@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from errors.ingest import lookback
+from errors.ingest import collector, lookback
 from errors.ingest.aggregate import Window
 from errors.ingest.cursor import Plan, plan_poll
 from errors.ingest.fields import LineFields, mapping_for
@@ -74,7 +74,7 @@ def poll_once(
     """Poll a source once; `client` replaces the source's own (tests, benchmarks)."""
     now = now or timezone.now()
     try:
-        with transaction.atomic():
+        with collector.paused(), transaction.atomic():
             source = (
                 LokiSource.objects.select_for_update(skip_locked=True).filter(pk=source_id).first()
             )

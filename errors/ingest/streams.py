@@ -2,14 +2,17 @@
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 Labels = dict[str, str]
 _BY_ID_LIMIT = 10_000
 
 
-@dataclass(slots=True, frozen=True)
-class StreamInfo:
+class StreamInfo(msgspec.Struct, frozen=True, gc=False):
+    """A stream's facts. Not tracked by the garbage collector, so neither are the (entry,
+    stream) pairs the poller makes for every line: a full collection never walks them."""
+
     index: int
     labels: Labels
     service: str
