@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import filterfalse
+from itertools import chain, filterfalse
 from types import MappingProxyType
 from typing import Any
 
@@ -191,27 +191,23 @@ class Window:
         """Count the page's fast chunks. Lines newer than all counted so far (pages come in
         time order) are appended in C; otherwise (a careful stream of the same page held newer
         lines, or a caller split a page) each is filed by time (`Group.keep`), one by one."""
-        fingerprints, stamps, kept = in_time_order(chunks)
-        in_order = stamps[0] >= self._newest
-        self._newest = max(self._newest, stamps[-1])
+        oldest = min(chunk.stamps[0] for chunk in chunks)
+        in_order = oldest >= self._newest
+        self._newest = max(self._newest, *(chunk.stamps[-1] for chunk in chunks))
         groups = self._groups
-        new = set(filterfalse(groups.__contains__, fingerprints))
+        unknown = (filterfalse(groups.__contains__, chunk.fingerprints) for chunk in chunks)
+        new = set(chain.from_iterable(unknown))
         if new and any(not fingerprint.strip() for fingerprint in new):
             for chunk in chunks:  # blank fingerprints: the careful path computes the kit's
                 self._add(chunk.kept_entries(), chunk.stream, record)
             return
+        fingerprints, kept = in_time_order(chunks)
         if new:
             first = dict(zip(reversed(fingerprints), reversed(kept), strict=True))
             for fingerprint in new:
                 group = Group(fingerprint, 0, first[fingerprint], deque(maxlen=self.keep))
                 groups[fingerprint] = group
                 self._recent[fingerprint] = group.recent
-        if record is not None:
-            horizon = record.horizon_ns
-            for chunk in chunks:
-                start = bisect_left(chunk.stamps, horizon)
-                tail = chunk.stamps[start:]
-                record.file(tail, record.keys_of(tail, chunk.lines[start:], chunk.stream))
         if not in_order:
             for fingerprint, item in zip(fingerprints, kept, strict=True):
                 groups[fingerprint].keep(item, item[0].ts)
@@ -219,11 +215,16 @@ class Window:
             recent = map(self._recent.__getitem__, fingerprints)
             deque(map(deque.append, recent, kept), maxlen=0)
         pending = self._pending
-        for hour, start, stop in runs(stamps, HOUR_NS):
-            counts = pending.get(hour)
-            if counts is None:
-                counts = pending[hour] = Counter()
-            counts.update(fingerprints[start:stop])
+        for chunk in chunks:
+            for hour, start, stop in runs(chunk.stamps, HOUR_NS):
+                counts = pending.get(hour)
+                if counts is None:
+                    counts = pending[hour] = Counter()
+                counts.update(chunk.fingerprints[start:stop])
+            if record is not None:
+                tail = bisect_left(chunk.stamps, record.horizon_ns)
+                stamps, lines = chunk.stamps[tail:], chunk.lines[tail:]
+                record.file(stamps, record.keys_of(stamps, lines, chunk.stream))
 
     def _add(self, entries: list[Entry], stream: StreamInfo, record: KeyRecord | None) -> None:
         groups, keep, levels = self._groups, self.keep, self.levels

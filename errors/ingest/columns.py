@@ -103,16 +103,14 @@ def _replaced(lines: list[str]) -> bool:
 
 def in_time_order(
     chunks: Sequence[Chunk],
-) -> tuple[Sequence[str], Sequence[int], Sequence[tuple[Entry, StreamInfo]]]:
-    """One page's chunks as one ascending sequence: fingerprints, stamps, kept lines."""
+) -> tuple[Sequence[str], Sequence[tuple[Entry, StreamInfo]]]:
+    """One page's chunks as one ascending sequence: fingerprints and kept lines."""
     if len(chunks) == 1:
-        only = chunks[0]
-        return only.fingerprints, only.stamps, only.kept
+        return chunks[0].fingerprints, chunks[0].kept
     fingerprints = list(chain.from_iterable(chunk.fingerprints for chunk in chunks))
-    stamps = list(chain.from_iterable(chunk.stamps for chunk in chunks))
     kept = list(chain.from_iterable(chunk.kept for chunk in chunks))
-    ordered = all(a.stamps[-1] <= b.stamps[0] for a, b in pairwise(chunks))
-    if ordered or len(stamps) < 2:
-        return fingerprints, stamps, kept
+    if all(a.stamps[-1] <= b.stamps[0] for a, b in pairwise(chunks)):
+        return fingerprints, kept
+    stamps = list(chain.from_iterable(chunk.stamps for chunk in chunks))
     pick = itemgetter(*sorted(range(len(stamps)), key=stamps.__getitem__))
-    return pick(fingerprints), pick(stamps), pick(kept)
+    return pick(fingerprints), pick(kept)
