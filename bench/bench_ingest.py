@@ -8,6 +8,9 @@ pre-encoded so it costs the poller nothing), parses, aggregates, writes and comm
 lines per second over the whole poll, the read and write phases, and the peak resident memory
 (ru_maxrss). Targets: >= 200,000 lines/s and < 300 MB. The database must be a scratch one
 (its name must contain "bench"): its error tables are emptied first.
+
+`--floor` reads the same pages through the Loki client only (HTTP and Loki's JSON, nothing
+counted or written): the ceiling any poller in this process could reach on this machine.
 """
 
 import argparse
@@ -142,6 +145,11 @@ def timed(module: Any, name: str, times: dict[str, float]) -> None:
     setattr(module, name, wrapper)
 
 
+def _cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -204,15 +212,58 @@ def run(lines: int, fingerprints: int, use_gzip: bool) -> None:
     print(f"peak RSS {peak:,.0f} MB (before the poll {before:,.0f} MB; target < 300 MB)")
 
 
+def floor(lines: int, fingerprints: int, use_gzip: bool) -> None:
+    import django
+
+    django.setup()
+    from errors.ingest.prefetch import prefetched
+    from errors.ingest.read import PAGE_LIMIT
+    from logs.loki import WORKER, LokiClient
+    from logs.loki_config import LokiSource
+
+    end_ns = time.time_ns()
+    command = [sys.executable, __file__, "--serve", str(lines), str(fingerprints), str(end_ns)]
+    stub = subprocess.Popen(
+        command + (["--gzip"] if use_gzip else []), stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert stub.stdout is not None
+        port = int(stub.stdout.readline())
+        stub_before = _cpu_of(stub.pid)
+        client = LokiClient(LokiSource(base_url=f"http://127.0.0.1:{port}"), WORKER)
+        cpu_before, started, read = _cpu(), time.perf_counter(), 0
+        pages = client.stream_pages(
+            '{job="app"}',
+            start_ns=end_ns - SPAN_NS,
+            end_ns=end_ns,
+            direction="forward",
+            page_limit=PAGE_LIMIT,
+            categorize_labels=True,
+        )
+        for page in prefetched(iter(pages)):
+            read += sum(len(stream.entries) for stream in page.streams)
+        elapsed, cpu = time.perf_counter() - started, _cpu() - cpu_before
+        print(f"stub CPU while serving {_cpu_of(stub.pid) - stub_before:.2f} s")
+    finally:
+        stub.kill()
+    assert read == lines, read
+    print(f"floor: {lines:,} lines through the Loki client only, gzip={use_gzip}")
+    print(f"read         {elapsed:6.2f} s   {lines / elapsed:,.0f} lines/s")
+    print(f"reader CPU   {cpu:6.2f} s   {lines / cpu:,.0f} lines per CPU second")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--fingerprints", type=int, default=10_000)
     parser.add_argument("--gzip", action="store_true", help="gzip the answers as Loki does")
+    parser.add_argument("--floor", action="store_true", help="only read the pages (see above)")
     parser.add_argument("--serve", nargs=3, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(*args.serve, use_gzip=args.gzip)
+    elif args.floor:
+        floor(args.lines, args.fingerprints, args.gzip)
     else:
         run(args.lines, args.fingerprints, args.gzip)
 
