@@ -38,16 +38,21 @@ class Outbox:
         names: Mapping[UUID, str],
         *,
         lines: Mapping[UUID, int] | int | None = None,
+        totals: Mapping[UUID, int] | None = None,
         **data: Any,
     ) -> None:
-        """One event per id; `lines` (per id) lets alert rules count lines, not sampled pointers."""
+        """One event per id; `lines` (per id) lets alert rules count lines, not sampled pointers;
+        `totals` (per id) adds each error's occurrence count."""
+        source, rows = self.source, self.rows
         for error_id in ids:
-            payload = {"source": self.source, "fingerprint": names.get(error_id, "")} | data
+            payload = {"source": source, "fingerprint": names.get(error_id, ""), **data}
             if isinstance(lines, int):
                 payload["lines"] = lines
             elif lines is not None:
                 payload["lines"] = lines.get(error_id, 0)
-            self.rows.append({"kind": kind, "e": str(error_id), "data": payload})
+            if totals is not None:
+                payload["total"] = totals[error_id]
+            rows.append({"kind": kind, "e": str(error_id), "data": payload})
 
     def count(self, kind: str) -> int:
         return sum(1 for row in self.rows if row["kind"] == kind)
@@ -88,9 +93,9 @@ def apply_effects(
     back = triage.unignore_due(ignored, now, actor_label=actor)
     outbox.add(EventKind.UNIGNORED, back, names, lines=counts, at=now.isoformat())
     told = {*fresh, *reopened, *back}
-    for w in written.values():
-        if w.status in UNRESOLVED and w.id not in told:
-            outbox.add(EventKind.FREQUENCY, [w.id], names, lines=counts, total=w.count)
+    still = [w.id for w in written.values() if w.status in UNRESOLVED and w.id not in told]
+    totals = {w.id: w.count for w in written.values()}
+    outbox.add(EventKind.FREQUENCY, still, names, lines=counts, totals=totals)
 
 
 def _after(ts_ns: int, moment: datetime | None) -> bool:

@@ -13,6 +13,7 @@ from django.conf import settings
 from errors.ingest.aggregate import Window
 from errors.ingest.effects import Outbox, apply_effects
 from errors.ingest.write import (
+    Records,
     Written,
     insert_occurrences,
     prune_occurrences,
@@ -31,8 +32,9 @@ class Outcome:
 
 
 def settle(window: Window, now: datetime) -> Outcome:
-    written = upsert_groups(window)
-    insert_occurrences(window, written, window.source)
+    records = Records(window)
+    written = upsert_groups(window, records)
+    insert_occurrences(window, written, records)
     upsert_hourly(window, written)
     keep_first, keep_recent = settings.OCCURRENCES_KEEP_FIRST, settings.OCCURRENCES_KEEP_RECENT
     prune_occurrences(_to_prune(window, written, keep_first, keep_recent), keep_first, keep_recent)

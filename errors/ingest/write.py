@@ -2,7 +2,8 @@
 
 Rows travel as one JSON document per statement (msgspec encodes it in C; PostgreSQL unpacks it
 with json_to_recordset), which keeps round trips constant and avoids per-value adaptation.
-Groups are written in fingerprint order so concurrent upserts lock rows in the same order.
+Each kept line is decoded once for all the rows that read it. Groups are written in fingerprint
+order so concurrent upserts lock rows in the same order.
 """
 
 from collections.abc import Sequence
@@ -20,93 +21,207 @@ from errors.ingest.sql import GROUPS_SQL, HOURLY_SQL, OCCURRENCES_SQL, PRUNE_SQL
 
 MESSAGE_CHARS = 8_192
 STACK_CHARS = 65_536
+HOUR_S = 3600
 _json = msgspec.json.encode
 
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """A group as the upsert left it: `fresh` when the console noticed the row just now."""
+    """A group as the upsert left it: `fresh` when the console noticed the row just now.
+
+    `earlier` counts what an application had written into a row the console had not noticed
+    yet (its own SQL), last seen at `earlier_at`: the poller takes it over from the SQL watcher.
+    """
 
     id: UUID
     status: str | None
     resolved_at: datetime | None
     fresh: bool
     count: int
+    earlier: int = 0
+    earlier_at: datetime | None = None
 
 
-def upsert_groups(window: Window) -> dict[str, Written]:
-    rows = [_group_row(window, group) for _, group in sorted(window.groups.items())]
+class Records:
+    """Kept lines decoded once each: a group's row and its occurrence rows share lines."""
+
+    def __init__(self, window: Window) -> None:
+        self._sample = window.sample
+        self._decoded: dict[int, Any] = {}
+
+    def __call__(self, kept: Kept) -> Any:
+        key = id(kept[0])
+        record = self._decoded.get(key)
+        if record is None:
+            record = self._decoded[key] = self._sample(kept)[1]
+        return record
+
+
+class _GroupRow(msgspec.Struct, gc=False, omit_defaults=True):
+    fp: str
+    first: int
+    last: int
+    n: int
+    service: str
+    env: str
+    version: int
+    msg: str
+    stack: str | None
+    type: str
+    level: str
+    trace: str
+    meta: dict[str, Any] | None = None
+
+
+class _OccurrenceRow(msgspec.Struct, gc=False):
+    e: str
+    ts: int
+    s: int
+    svc: str
+    env: str
+    tr: str
+    sp: str
+    te: str
+    us: str
+    op: str
+
+
+class _HourRow(msgspec.Struct, gc=False):
+    e: str
+    h: int
+    n: int
+
+
+def upsert_groups(window: Window, records: Records | None = None) -> dict[str, Written]:
+    if records is None:
+        records = Records(window)
+    rows = [_group_row(window, group, records) for _, group in sorted(window.groups.items())]
     mark = timezone.now()
     found = run(GROUPS_SQL, source=window.source, rows=_json(rows).decode(), mark=mark)
-    return {fp: Written(i, status, at, fresh, n) for i, fp, status, at, fresh, n in found}
+    groups = window.groups
+    written = {}
+    for i, fp, status, at, fresh, n, seen_before in found:
+        earlier = n - groups[fp].count if fresh else 0
+        before = seen_before if earlier else None
+        written[fp] = Written(i, status, at, fresh, n, earlier, before)
+    return written
 
 
-def _group_row(window: Window, group: Group) -> dict[str, Any]:
-    _, first = window.sample(group.first)
-    last_stream, last = window.sample(group.last)
-    row = {
-        "fp": group.fingerprint,
-        "first": group.first[0].ts // 1000,
-        "last": group.last[0].ts // 1000,
-        "n": group.count,
-        "service": last_stream.service,
-        "env": last_stream.environment,
-        "version": group.version,
-        "meta": None,
-    }
+def _group_row(window: Window, group: Group, records: Records) -> _GroupRow:
+    first, last = group.first, group.last
+    stream = last[1]
     if group.fingerprint == window.bad_fingerprint:
-        sample = sample_of(group.last[0].line)
+        sample = sample_of(last[0].line)
         reasons = {str(reason): count for reason, count in group.reasons.items()}
-        title = f"Unparseable log lines from Loki source {window.source}"
-        meta = {"sample": sample, "reasons_last_poll": reasons}
-        extra = {"msg": title, "stack": sample, "type": "UnparseableLogLine", "level": "error"}
-        return row | extra | {"meta": meta, "trace": ""}
+        return _GroupRow(
+            fp=group.fingerprint,
+            first=first[0].ts // 1000,
+            last=last[0].ts // 1000,
+            n=group.count,
+            service=stream.service,
+            env=stream.environment,
+            version=group.version,
+            msg=f"Unparseable log lines from Loki source {window.source}",
+            stack=sample,
+            type="UnparseableLogLine",
+            level="error",
+            trace="",
+            meta={"sample": sample, "reasons_last_poll": reasons},
+        )
     fields = window.fields
-    return row | {
-        "msg": (fields.raw_text(first, "message") or "")[:MESSAGE_CHARS],
-        "stack": (fields.raw_text(first, "stack_trace") or "")[:STACK_CHARS] or None,
-        "type": fields.text(last, "exception_type"),
-        "level": (fields.text(last, "level") or "error").lower(),
-        "trace": fields.text(last, "trace_id") or metadata_of(group.last[0]).get("trace_id", ""),
-    }
+    head, tail = records(first), records(last)
+    return _GroupRow(
+        fp=group.fingerprint,
+        first=first[0].ts // 1000,
+        last=last[0].ts // 1000,
+        n=group.count,
+        service=stream.service,
+        env=stream.environment,
+        version=group.version,
+        msg=(fields.raw_text(head, "message") or "")[:MESSAGE_CHARS],
+        stack=(fields.raw_text(head, "stack_trace") or "")[:STACK_CHARS] or None,
+        type=fields.text(tail, "exception_type"),
+        level=(fields.text(tail, "level") or "error").lower(),
+        trace=fields.text(tail, "trace_id") or metadata_of(last[0]).get("trace_id", ""),
+    )
 
 
-def insert_occurrences(window: Window, written: dict[str, Written], source: str) -> None:
+def insert_occurrences(
+    window: Window, written: dict[str, Written], records: Records | None = None
+) -> None:
     """The first line of a group new to the console, and the last few lines of every group."""
-    rows: list[dict[str, Any]] = []
+    pointer = _Pointers(window, Records(window) if records is None else records)
+    rows: list[_OccurrenceRow] = []
+    add = rows.append
+    bad_fingerprint = window.bad_fingerprint
     for fingerprint, group in window.groups.items():
-        kept = list(group.recent)
-        if written[fingerprint].fresh and group.first is not kept[0]:
-            kept.insert(0, group.first)
-        error_id = str(written[fingerprint].id)
-        bad = fingerprint == window.bad_fingerprint
-        rows.extend(_occurrence_row(window, error_id, item, bad) for item in kept)
+        done = written[fingerprint]
+        error_id = str(done.id)
+        row = pointer.blank if fingerprint == bad_fingerprint else pointer
+        if done.fresh and group.first is not group.recent[0]:
+            add(row(error_id, group.first))
+        for kept in group.recent:
+            add(row(error_id, kept))
     labels = [stream.labels for stream in window.streams.streams]
-    run(OCCURRENCES_SQL, source, _json(labels).decode(), _json(rows).decode())
+    run(OCCURRENCES_SQL, window.source, _json(labels).decode(), _json(rows).decode())
 
 
-def _occurrence_row(window: Window, error_id: str, kept: Kept, bad: bool) -> dict[str, Any]:
-    stream, record = window.sample(kept)
-    row = {"e": error_id, "ts": kept[0].ts, "s": stream.index}
-    row |= {"svc": stream.service, "env": stream.environment}
-    if bad or record.__class__ is Bad:
-        return row | {"tr": "", "sp": "", "te": "", "us": "", "op": ""}
-    text, metadata = window.fields.text, metadata_of(kept[0])
-    return row | {
-        "tr": text(record, "trace_id") or metadata.get("trace_id", ""),
-        "sp": text(record, "span_id") or metadata.get("span_id", ""),
-        "te": text(record, "tenant"),
-        "us": text(record, "user"),
-        "op": text(record, "operation"),
-    }
+class _Pointers:
+    """Occurrence rows: where a kept line is in Loki, and the fields a pointer shows."""
+
+    def __init__(self, window: Window, records: Records) -> None:
+        self.records = records
+        first_of = window.fields.first_of
+        self.trace, self.span = first_of("trace_id"), first_of("span_id")
+        self.tenant, self.user = first_of("tenant"), first_of("user")
+        self.operation = first_of("operation")
+
+    def __call__(self, error_id: str, kept: Kept) -> _OccurrenceRow:
+        record = self.records(kept)
+        if record.__class__ is Bad:
+            return self.blank(error_id, kept)
+        entry, stream = kept
+        trace, span = self.trace(record) or "", self.span(record) or ""
+        if not (trace and span):
+            metadata = metadata_of(entry)
+            trace = trace or metadata.get("trace_id", "")
+            span = span or metadata.get("span_id", "")
+        return _OccurrenceRow(
+            error_id,
+            entry.ts,
+            stream.index,
+            stream.service,
+            stream.environment,
+            trace,
+            span,
+            self.tenant(record) or "",
+            self.user(record) or "",
+            self.operation(record) or "",
+        )
+
+    def blank(self, error_id: str, kept: Kept) -> _OccurrenceRow:
+        """An unparseable line: only where it is."""
+        entry, stream = kept
+        return _OccurrenceRow(
+            error_id, entry.ts, stream.index, stream.service, stream.environment, "", "", "", "", ""
+        )
 
 
 def upsert_hourly(window: Window, written: dict[str, Written]) -> None:
-    rows = [
-        {"e": str(written[fp].id), "h": hour, "n": count}
-        for fp, group in window.groups.items()
-        for hour, count in group.hour_counts().items()
-    ]
+    """The window's lines by hour, and what an application counted before the console noticed
+    its row, filed under the hour of its `last_seen_at` as the SQL watcher does."""
+    rows: list[_HourRow] = []
+    add = rows.append
+    for fp, group in window.groups.items():
+        done = written[fp]
+        error_id = str(done.id)
+        hours = group.hour_counts()
+        if done.earlier and done.earlier_at is not None:
+            hour = int(done.earlier_at.timestamp()) // HOUR_S
+            hours = dict(hours)
+            hours[hour] = hours.get(hour, 0) + done.earlier
+        for hour, count in hours.items():
+            add(_HourRow(error_id, hour, count))
     run(HOURLY_SQL, _json(rows).decode())
 
 

@@ -17,7 +17,9 @@ class ActivityKind(models.TextChoices):
 
 
 class Activity(models.Model):
-    error = models.ForeignKey(ErrorGroup, on_delete=models.CASCADE, related_name="activities")
+    error = models.ForeignKey(
+        ErrorGroup, on_delete=models.CASCADE, related_name="activities", db_index=False
+    )  # activity_error_recent starts with error_id: a second index would only slow every insert
     kind = models.TextField(choices=ActivityKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

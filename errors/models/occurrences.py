@@ -1,6 +1,7 @@
 """Occurrences are small pointers into Loki (the raw line stays there), bounded per error.
 
-Hourly counts carry the full history for charts and windows without keeping every line.
+Hourly counts carry the history for charts and windows without keeping every line (for
+HOURLY_COUNT_RETENTION_DAYS: errors/retention.py).
 """
 
 from django.db import models
@@ -9,7 +10,9 @@ from errors.models.groups import ErrorGroup
 
 
 class Occurrence(models.Model):
-    error = models.ForeignKey(ErrorGroup, on_delete=models.CASCADE, related_name="occurrences")
+    error = models.ForeignKey(
+        ErrorGroup, on_delete=models.CASCADE, related_name="occurrences", db_index=False
+    )  # occ_error_recent starts with error_id: a second index would only slow every insert
     timestamp = models.DateTimeField()
     timestamp_ns = models.BigIntegerField(help_text="Loki's nanosecond timestamp")
     source = models.TextField(default="", blank=True)
@@ -33,7 +36,9 @@ class Occurrence(models.Model):
 
 
 class HourlyCount(models.Model):
-    error = models.ForeignKey(ErrorGroup, on_delete=models.CASCADE, related_name="hourly_counts")
+    error = models.ForeignKey(
+        ErrorGroup, on_delete=models.CASCADE, related_name="hourly_counts", db_index=False
+    )  # the unique (error, hour) constraint's index serves lookups by error
     hour = models.DateTimeField()
     count = models.IntegerField(default=0)
 

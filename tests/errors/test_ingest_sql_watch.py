@@ -1,7 +1,7 @@
 """Rows applications write with their own SQL are noticed like lines from Loki."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -14,6 +14,7 @@ from tests.errors.test_ingest_world import (
     Clock,
     clock_fixture,
     counts,
+    hourly_totals,
     loki_stub_fixture,
     push_burst,
     source_fixture,
@@ -35,6 +36,14 @@ def app_reports(fingerprint: str, times: int = 1) -> None:
 
 def kinds() -> list[str]:
     return list(Event.objects.order_by("pk").values_list("kind", flat=True))
+
+
+def hours() -> dict[datetime, int]:
+    return dict(HourlyCount.objects.values_list("hour", "count"))
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def test_a_row_an_application_inserted_is_new_once() -> None:
@@ -110,3 +119,33 @@ def test_the_poller_and_an_application_share_one_group(
     assert (error.occurrence_count, error.noticed_count) == (8, 8)
     assert kinds() == [EventKind.NEW, EventKind.FREQUENCY]
     assert Event.objects.get(kind=EventKind.FREQUENCY).data["lines"] == 1
+    assert hourly_totals() == {"db_timeout": 8}
+
+
+def test_the_poller_files_what_an_application_counted_first_under_its_last_seen_hour(
+    loki_stub: LokiStub, source: LokiSource, clock: Clock
+) -> None:
+    """The poller noticing the row takes its count over from the SQL watcher, so it files the
+    application's occurrences in the chart as the watcher would have: at `last_seen_at`."""
+    app_reports("db_timeout", times=2)
+    reported = clock.now - timedelta(hours=3)
+    ErrorGroup.objects.update(first_seen_at=reported, last_seen_at=reported)
+    push_burst(loki_stub, clock, {"db_timeout": 5}, seconds_ago=90)
+    poll_once(source.pk, now=clock.now)
+    lines_hour = hour_of(clock.now - timedelta(seconds=90, microseconds=1))
+    assert hours() == {hour_of(reported): 2, lines_hour: 5}
+    assert watch_sql().events == 0
+    assert hours() == {hour_of(reported): 2, lines_hour: 5}
+    assert counts() == hourly_totals() == {"db_timeout": 7}
+
+
+def test_an_applications_count_from_the_hour_of_the_polls_lines_adds_to_their_row(
+    loki_stub: LokiStub, source: LokiSource, clock: Clock
+) -> None:
+    clock.now = hour_of(clock.now) - timedelta(minutes=30)
+    app_reports("db_timeout", times=2)
+    reported = clock.now - timedelta(seconds=120)
+    ErrorGroup.objects.update(first_seen_at=reported, last_seen_at=reported)
+    push_burst(loki_stub, clock, {"db_timeout": 5}, seconds_ago=90)
+    poll_once(source.pk, now=clock.now)
+    assert hours() == {hour_of(clock.now): 7}

@@ -85,3 +85,17 @@ def test_migration_is_safe_on_an_existing_application_table() -> None:
     with app_connection() as conn:
         conn.execute(sql)
         conn.execute(sql)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", ["errors_occurrence", "errors_hourlycount", "errors_activity"])
+def test_tables_the_poller_fills_index_error_id_exactly_once(table: str) -> None:
+    """Lookups and cascades by error need an index; a second one would only slow each insert."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_index i JOIN pg_attribute a "
+            "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+            "WHERE i.indrelid = %s::regclass AND a.attname = 'error_id'",
+            [table],
+        )
+        assert cursor.fetchone() == (1,)
