@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from alerts import dispatch, sending, sweeping
+from alerts import dispatch, retention, sending, sweeping
 
 
 @shared_task(name="alerts.dispatch")
@@ -22,6 +22,12 @@ def deliver(delivery_id: int) -> None:
 @shared_task(name="alerts.sweep")
 def sweep() -> None:
     enqueue(sweeping.sweep())
+
+
+@shared_task(name="alerts.prune")
+def prune() -> dict[str, int]:
+    """Celery beat, hourly: delete finished deliveries and old firings past their retention."""
+    return retention.prune()
 
 
 def enqueue(due: list[dispatch.Due]) -> None:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import django_stubs_ext
+from celery.schedules import crontab
 
 from console import embedded
 from console.env import (
@@ -120,6 +121,8 @@ CELERY_BEAT_SCHEDULE = {
     "enqueue-polls": {"task": "errors.enqueue_polls", "schedule": 5.0},
     "watch-application-sql": {"task": "errors.watch_sql", "schedule": 15.0},
     "alerts-sweep": {"task": "alerts.sweep", "schedule": 15.0},
+    "errors-retention": {"task": "errors.prune", "schedule": crontab(minute=7)},
+    "alerts-retention": {"task": "alerts.prune", "schedule": crontab(minute=37)},
 }
 
 STATIC_URL = "/static/"
@@ -150,6 +153,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "triage-console@localhost")
 OCCURRENCES_KEEP_FIRST = env_int("OCCURRENCES_KEEP_FIRST", 10, minimum=1)
 OCCURRENCES_KEEP_RECENT = env_int("OCCURRENCES_KEEP_RECENT", 200, minimum=1)
 OCCURRENCES_PER_POLL = env_int("OCCURRENCES_PER_POLL", 3, minimum=1)
+
+# Retention, in days. Events: N-in-M windows read the last day. Hourly counts: the longest chart
+# shows 30 days. Deliveries: firings are kept at least as long as the longest repeat interval.
+EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 7, minimum=1)
+HOURLY_COUNT_RETENTION_DAYS = env_int("HOURLY_COUNT_RETENTION_DAYS", 90, minimum=30)
+DELIVERY_RETENTION_DAYS = env_int("DELIVERY_RETENTION_DAYS", 30, minimum=1)
 
 SOURCE_SECRET_ENV_PREFIXES = env_list("SOURCE_SECRET_ENV_PREFIXES", ["LOKI_"])
 SOURCE_SECRET_DIRS = env_list("SOURCE_SECRET_DIRS", ["/run/secrets"])

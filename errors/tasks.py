@@ -7,6 +7,7 @@ from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 from django.utils import timezone
 
+from errors import retention
 from errors.ingest.poll import PollUnavailable, poll_once
 from errors.ingest.sources import due_sources, ensure_default_source
 from errors.ingest.sql_watch import watch_sql
@@ -50,3 +51,9 @@ def watch_application_sql() -> dict[str, Any]:
     if summary.events:
         watch_application_sql.app.send_task(DISPATCH_TASK)
     return {"new": summary.new, "changed": summary.changed, "events": summary.events}
+
+
+@shared_task(name="errors.prune")
+def prune() -> dict[str, int]:
+    """Celery beat, hourly: delete dispatched events and hourly counts past their retention."""
+    return retention.prune()

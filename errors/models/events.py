@@ -42,6 +42,12 @@ class Event(models.Model):
                 name="event_pending",
                 condition=models.Q(dispatched_at__isnull=True),
             ),
+            # retention deletes dispatched events by age (errors/retention.py)
+            models.Index(
+                fields=["dispatched_at"],
+                name="event_dispatched",
+                condition=models.Q(dispatched_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

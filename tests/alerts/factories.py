@@ -1,11 +1,11 @@
-"""factory_boy factories for channels, rules, outbox events and deliveries."""
+"""factory_boy factories for channels, rules, outbox events, firings, deliveries, attempts."""
 
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
-from alerts.models import Channel, ChannelKind, Delivery, Rule
+from alerts.models import Attempt, Channel, ChannelKind, Delivery, Firing, Outcome, Rule
 from errors.models import Event, EventKind
 from tests.factories import ErrorGroupFactory
 
@@ -56,3 +56,25 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     rule_name = "rule"
     next_attempt_at = factory.LazyFunction(timezone.now)
     created_at = factory.LazyFunction(timezone.now)
+
+
+class FiringFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Firing
+
+    rule = factory.SubFactory(RuleFactory)
+    error = factory.SubFactory(ErrorGroupFactory)
+    why = "new"
+    text = "New error"
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attempt
+
+    delivery = factory.SubFactory(DeliveryFactory)
+    started_at = factory.LazyAttribute(lambda a: a.delivery.created_at)
+    finished_at = factory.LazyAttribute(lambda a: a.started_at)
+    outcome = Outcome.SENT
+    status_code = 200
