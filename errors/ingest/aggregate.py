@@ -2,30 +2,26 @@
 
 Per fingerprint: a count, hourly counts, the first line and the last few (occurrence pointers,
 kept as Loki's entries and decoded again when written). PostgreSQL then sees one row per
-fingerprint per table, whatever the number of lines. A page's streams of ordinary lines take
-the fast path (`errors.ingest.columns`: whole columns at a time, the loops in C); a stream
-holding anything unusual is counted line by line here, the careful path.
+fingerprint per table, whatever the number of lines. The loop is the poller's hot path: one
+msgspec decode and a few dict operations per line; anything unusual takes the careful path.
 """
 
-from bisect import bisect_left
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, filterfalse
 from types import MappingProxyType
 from typing import Any
 
-from errors.ingest.buckets import runs
-from errors.ingest.columns import QUICK_LENGTH, SEEN, Chunk, ColumnReader, in_time_order
 from errors.ingest.fields import LineFields
 from errors.ingest.lookback import KeyRecord
-from errors.ingest.parse import ABSENT, Bad, LineParser
+from errors.ingest.parse import ABSENT, MAX_LINE_BYTES, Bad, LineParser
 from errors.ingest.streams import StreamInfo, StreamTable
 from logs.loki_types import Entry, EntryCategories, LogLine, Stream
 from triage_logging import fingerprint_fields, fingerprint_version
 
 HOUR_NS = 3_600_000_000_000
 UNPARSEABLE = "unparseable"
+_QUICK_LENGTH = MAX_LINE_BYTES // 4
 
 
 Kept = tuple[Entry, StreamInfo]
@@ -44,8 +40,7 @@ class Group:
     """One fingerprint's lines in the window. Pages come in time order and each stream within a
     page too, but streams are not merged: the hour is counted as a run (`run` lines in
     [run_start, run_end)) filed in `hours` when the hour changes, and a line older than `last`
-    (from another stream of the same page) takes the careful path in `earlier`. The fast path
-    appends to `recent` and counts in its window's `pending` hours, added here when read."""
+    (from another stream of the same page) takes the careful path in `earlier`."""
 
     fingerprint: str
     version: int
@@ -56,15 +51,11 @@ class Group:
     run: int = 0
     run_start: int = 0
     run_end: int = 0
+    last_ts: int = -1
 
     @property
     def last(self) -> Kept:
         return self.recent[-1]
-
-    @property
-    def last_ts(self) -> int:
-        recent = self.recent
-        return recent[-1][0].ts if recent else -1
 
     @property
     def count(self) -> int:
@@ -91,6 +82,7 @@ class Group:
         (the counting loop inlines this)."""
         if ts >= self.last_ts:
             self.recent.append(kept)
+            self.last_ts = ts
         else:
             self.earlier(kept, ts)
 
@@ -131,11 +123,7 @@ class Window:
         )
         self.keep = max(1, keep)
         self.streams = streams
-        self.columns = ColumnReader(fields, self.levels)
-        self._groups: dict[str, Group] = {}
-        self._recent: dict[str, deque[Kept]] = {}
-        self._pending: dict[int, Counter[str]] = {}
-        self._newest = -1
+        self.groups: dict[str, Group] = {}
         self.lines_read = 0
         self.skipped = 0
         self.bad_lines = 0
@@ -143,17 +131,6 @@ class Window:
         self._fingerprint = fields.first_of("fingerprint")
         self._primary_fingerprint = fields.primary("fingerprint")
         self._message = fields.first_of("message")
-
-    @property
-    def groups(self) -> dict[str, Group]:
-        """Every group of the window, its counts complete (the fast path's added in)."""
-        groups = self._groups
-        for hour, counts in self._pending.items():
-            for fingerprint, count in counts.items():
-                hours = groups[fingerprint].hours
-                hours[hour] = hours.get(hour, 0) + count
-        self._pending.clear()
-        return groups
 
     @property
     def bad_fingerprint(self) -> str:
@@ -172,75 +149,24 @@ class Window:
     def add_streams(self, page: list[Stream], record: KeyRecord | None = None) -> None:
         """Count a page's streams; with `record`, skip lines it already holds and note the
         others. Streams may come in any order; the entries of each, in time order."""
-        chunks: list[Chunk] = []
         for stream in page:
-            entries = stream.entries
-            if not entries:
-                continue
-            self.lines_read += len(entries)
-            info = self.streams.info(stream.labels)
-            chunk = self.columns.read(entries, info, record)
-            if chunk is None:
-                self._add(entries, info, record)
-            elif chunk is not SEEN:
-                chunks.append(chunk)
-        if chunks:
-            self._merge(chunks, record)
-
-    def _merge(self, chunks: list[Chunk], record: KeyRecord | None) -> None:
-        """Count the page's fast chunks. Lines newer than all counted so far (pages come in
-        time order) are appended in C; otherwise (a careful stream of the same page held newer
-        lines, or a caller split a page) each is filed by time (`Group.keep`), one by one."""
-        oldest = min(chunk.stamps[0] for chunk in chunks)
-        in_order = oldest >= self._newest
-        self._newest = max(self._newest, *(chunk.stamps[-1] for chunk in chunks))
-        groups = self._groups
-        unknown = (filterfalse(groups.__contains__, chunk.fingerprints) for chunk in chunks)
-        new = set(chain.from_iterable(unknown))
-        if new and any(not fingerprint.strip() for fingerprint in new):
-            for chunk in chunks:  # blank fingerprints: the careful path computes the kit's
-                self._add(chunk.kept_entries(), chunk.stream, record)
-            return
-        fingerprints, kept = in_time_order(chunks)
-        if new:
-            first = dict(zip(reversed(fingerprints), reversed(kept), strict=True))
-            for fingerprint in new:
-                group = Group(fingerprint, 0, first[fingerprint], deque(maxlen=self.keep))
-                groups[fingerprint] = group
-                self._recent[fingerprint] = group.recent
-        if not in_order:
-            for fingerprint, item in zip(fingerprints, kept, strict=True):
-                groups[fingerprint].keep(item, item[0].ts)
-        else:
-            recent = map(self._recent.__getitem__, fingerprints)
-            deque(map(deque.append, recent, kept), maxlen=0)
-        pending = self._pending
-        for chunk in chunks:
-            for hour, start, stop in runs(chunk.stamps, HOUR_NS):
-                counts = pending.get(hour)
-                if counts is None:
-                    counts = pending[hour] = Counter()
-                counts.update(chunk.fingerprints[start:stop])
-            if record is not None:
-                tail = bisect_left(chunk.stamps, record.horizon_ns)
-                stamps, lines = chunk.stamps[tail:], chunk.lines[tail:]
-                record.file(stamps, record.keys_of(stamps, lines, chunk.stream))
+            self._add(stream.entries, self.streams.info(stream.labels), record)
 
     def _add(self, entries: list[Entry], stream: StreamInfo, record: KeyRecord | None) -> None:
-        groups, keep, levels = self._groups, self.keep, self.levels
+        groups, keep, levels = self.groups, self.keep, self.levels
         decode, level_of = self.fields.counting_decoder.decode, self._level
         primary, explicit = self._primary_fingerprint, self._fingerprint
         message_of = self._message
         note = record.note if record is not None else None
         horizon = -1 if record is None or record.checking else record.horizon_ns
-        self._newest = max(self._newest, entries[-1].ts)
+        self.lines_read += len(entries)
         for entry in entries:
             ts = entry.ts
             if note is not None and ts >= horizon and not note(entry, stream):
                 continue
             line = entry.line
             try:
-                parsed = decode(line) if len(line) < QUICK_LENGTH else None
+                parsed = decode(line) if len(line) < _QUICK_LENGTH else None
             except ValueError:
                 parsed = None
             if parsed is None or (not line.isascii() and "\ufffd" in line):
@@ -265,6 +191,7 @@ class Window:
                 group = self._group(fingerprint, kept, keep)
             if ts >= group.last_ts:
                 group.recent.append(kept)
+                group.last_ts = ts
             else:
                 group.earlier(kept, ts)
             if group.run_start <= ts < group.run_end:
@@ -278,12 +205,9 @@ class Window:
         if not fingerprint or not fingerprint.strip():
             fingerprint = self._computed(self.parse(kept[0].line))
             version = fingerprint_version(fingerprint)
-        group = self._groups.get(fingerprint)
+        group = self.groups.get(fingerprint)
         if group is None:
-            group = self._groups[fingerprint] = Group(
-                fingerprint, version, kept, deque(maxlen=keep)
-            )
-            self._recent[fingerprint] = group.recent
+            group = self.groups[fingerprint] = Group(fingerprint, version, kept, deque(maxlen=keep))
         return group
 
     def _bad(self, kept: Kept, reason: Bad) -> None:

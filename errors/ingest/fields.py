@@ -5,9 +5,9 @@ stay raw JSON until a group needs them, so a line costs one pass and almost no a
 A line whose values have unexpected types is normalised once and decoded again (slow path).
 """
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from operator import attrgetter
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import msgspec
 
@@ -80,38 +80,6 @@ class _Node:
                 rename[f"o{index}"] = key
         return msgspec.defstruct(name, fields, rename=rename, gc=False)
 
-    def fast_struct(self, name: str, levels: Collection[str], message: str) -> type[msgspec.Struct]:
-        """The counting fields, typed so msgspec itself refuses any line the fast path cannot
-        count as is: a level outside `levels`, or no non-empty text at the `message` leaf.
-        Objects on the way to the message are required too."""
-        level: Any = Literal[tuple(sorted(levels))] | None if levels else None
-        fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
-        rename: dict[str, str] = {}
-        for key, (attr, _) in self.leaves.items():
-            target = attr.rpartition("_")[0]
-            if attr == message:
-                fields.append((attr, Annotated[str, msgspec.Meta(min_length=1)]))
-            elif target == "level":
-                fields.append((attr, level, None))
-            elif target == "fingerprint":
-                fields.append((attr, str | None, None))
-            else:
-                continue
-            rename[attr] = key
-        for index, (key, child) in enumerate(self.children.items()):
-            if child.holds(COUNTING):
-                kind = child.fast_struct(f"{name}_{index}", levels, message)
-                if child.holds_attr(message):
-                    fields.append((f"o{index}", kind))
-                else:
-                    fields.append((f"o{index}", kind, msgspec.field(default_factory=kind)))
-                rename[f"o{index}"] = key
-        return msgspec.defstruct(name, fields, rename=rename, gc=False, kw_only=True)
-
-    def holds_attr(self, attr: str) -> bool:
-        leaves = any(held == attr for held, _ in self.leaves.values())
-        return leaves or any(child.holds_attr(attr) for child in self.children.values())
-
     def holds(self, targets: frozenset[str]) -> bool:
         leaves = (attr.rpartition("_")[0] in targets for attr, _ in self.leaves.values())
         return any(leaves) or any(child.holds(targets) for child in self.children.values())
@@ -154,15 +122,6 @@ class LineFields:
         self.decoder = msgspec.json.Decoder(self.struct)
         self.counting_decoder = msgspec.json.Decoder(self._root.struct("Counted", COUNTING))
         self._generic = msgspec.json.Decoder()
-
-    def fast_decoder(self, levels: Collection[str]) -> msgspec.json.Decoder[Any] | None:
-        """A decoder for the poller's fast path (see `errors.ingest.columns`), or None when the
-        message has several paths (first non-empty wins: only the careful path can tell)."""
-        messages = self._attrs["message"]
-        if len(messages) != 1:
-            return None
-        leaf = messages[0].rpartition(".")[2]
-        return msgspec.json.Decoder(self._root.fast_struct("Fast", levels, leaf))
 
     def decode_loose(self, line: str | bytes) -> Any:
         """Slow path: any JSON object, its mapped values coerced; DecodeError if not an object."""

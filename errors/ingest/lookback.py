@@ -10,14 +10,12 @@ deleted, so it holds at most `lookback` worth of keys.
 
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
-from itertools import repeat
+from collections.abc import Iterable
 from typing import Protocol
 from zlib import crc32
 
 import msgspec
 
-from errors.ingest.buckets import runs
 from errors.ingest.sql import RECORD_LOAD_SQL, RECORD_PRUNE_SQL, RECORD_SQL, run
 from errors.ingest.streams import StreamInfo
 
@@ -71,16 +69,6 @@ class KeyRecord:
             self._keys = self.fresh.setdefault(minute, array("Q"))
         self._keys.append(key)
         return True
-
-    def keys_of(self, stamps: Sequence[int], lines: Sequence[str], stream: StreamInfo) -> list[int]:
-        """`note`'s keys for a run of lines at once (the fast path; no lone surrogates)."""
-        crcs = map(crc32, map(str.encode, lines), repeat(stream.crc))
-        return [((ts & _LOW32) << 32) | crc for ts, crc in zip(stamps, crcs, strict=True)]
-
-    def file(self, stamps: Sequence[int], keys: Sequence[int]) -> None:
-        """Remember `keys` of lines counted at `stamps` (ascending, all inside the horizon)."""
-        for minute, start, stop in runs(stamps, MINUTE_NS):
-            self.fresh.setdefault(minute, array("Q")).extend(keys[start:stop])
 
     @property
     def horizon_minute(self) -> int:
