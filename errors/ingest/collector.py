@@ -3,8 +3,8 @@
 A poll allocates millions of short-lived objects that hold no reference cycles (pages, decoded
 lines, pointers). With the collector on, their allocation keeps triggering collections, and
 the older ones walk every long-lived object of the process again and again: with 300,000
-lines held (a large worker heap), that was a sixth to a quarter of the counting time. The few cycles a
-poll might make are collected after it, when the collector runs again.
+lines held (a large worker heap), that was a sixth to a quarter of the counting time. The few
+cycles a poll might make are collected after it, when the collector runs again.
 """
 
 import gc
