@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from errors.ingest.cursor import HOUR_NS
 from errors.ingest.fields import LineFields
 from errors.ingest.lookback import KeyRecord
 from errors.ingest.parse import ABSENT, MAX_LINE_BYTES, Bad, LineParser
@@ -19,7 +20,6 @@ from errors.ingest.streams import StreamInfo, StreamTable
 from logs.loki_types import Entry, EntryCategories, LogLine, Stream
 from triage_logging import fingerprint_fields, fingerprint_version
 
-HOUR_NS = 3_600_000_000_000
 UNPARSEABLE = "unparseable"
 _QUICK_LENGTH = MAX_LINE_BYTES // 4
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from errors.models import LokiSource
 
 MAX_WINDOW = timedelta(hours=1)
+HOUR_NS = 3_600_000_000_000
 
 
 def ns(value: timedelta) -> int:
@@ -24,6 +25,11 @@ def ns(value: timedelta) -> int:
 
 def epoch_ns(moment: datetime) -> int:
     return ns(moment - datetime(1970, 1, 1, tzinfo=moment.tzinfo))
+
+
+def hour_of(moment: datetime) -> int:
+    """The hour bucket (hours since the epoch) the hourly counts file `moment` under."""
+    return epoch_ns(moment) // HOUR_NS
 
 
 @dataclass(frozen=True, slots=True)

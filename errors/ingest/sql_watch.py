@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from errors import triage
+from errors.ingest.cursor import hour_of
 from errors.ingest.effects import Outbox
 from errors.ingest.sql import HOURLY_SQL, run
 from errors.models import ErrorGroup, EventKind, Status
@@ -26,7 +27,6 @@ from errors.models.groups import UNRESOLVED
 ACTOR = "sql"
 LOCK_KEY = 0x74726961676501  # one watcher at a time, whatever the number of workers
 BATCH = 10_000
-HOUR_S = 3600
 
 NEW_SQL = """
 UPDATE monitoring.errors e SET noticed_at = now(), noticed_count = e.occurrence_count
@@ -112,7 +112,7 @@ def _due_ignored(now: datetime) -> dict[UUID, str]:
 def _count_hours(rows: list[tuple[Any, ...]]) -> None:
     added: dict[tuple[UUID, int], int] = {}
     for error_id, _, _, _, last_seen, count in rows:
-        key = (error_id, int(last_seen.timestamp()) // HOUR_S)
+        key = (error_id, hour_of(last_seen))
         added[key] = added.get(key, 0) + count
     body = [{"e": str(e), "h": h, "n": n} for (e, h), n in added.items()]
     run(HOURLY_SQL, msgspec.json.encode(body).decode())

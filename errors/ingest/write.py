@@ -16,12 +16,12 @@ import msgspec
 from django.utils import timezone
 
 from errors.ingest.aggregate import Group, Kept, Window, metadata_of
+from errors.ingest.cursor import hour_of
 from errors.ingest.parse import Bad, sample_of
 from errors.ingest.sql import GROUPS_SQL, HOURLY_SQL, OCCURRENCES_SQL, PRUNE_SQL, run
 
 MESSAGE_CHARS = 8_192
 STACK_CHARS = 65_536
-HOUR_S = 3600
 _json = msgspec.json.encode
 
 
@@ -217,7 +217,7 @@ def upsert_hourly(window: Window, written: dict[str, Written]) -> None:
         error_id = str(done.id)
         hours = group.hour_counts()
         if done.earlier and done.earlier_at is not None:
-            hour = int(done.earlier_at.timestamp()) // HOUR_S
+            hour = hour_of(done.earlier_at)
             hours = dict(hours)
             hours[hour] = hours.get(hour, 0) + done.earlier
         for hour, count in hours.items():
