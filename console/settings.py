@@ -123,6 +123,7 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-sweep": {"task": "alerts.sweep", "schedule": 15.0},
     "errors-retention": {"task": "errors.prune", "schedule": crontab(minute=7)},
     "alerts-retention": {"task": "alerts.prune", "schedule": crontab(minute=37)},
+    "clear-sessions": {"task": "console.clear_sessions", "schedule": crontab(hour=3, minute=17)},
 }
 
 STATIC_URL = "/static/"
