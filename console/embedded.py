@@ -8,6 +8,7 @@ import fcntl
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -28,12 +29,13 @@ def redis_url(data_dir: Path) -> str:
 
 
 def _writable(data_dir: Path, sub: str) -> Path:
+    """`data_dir/sub`, created, or a clear error. Every connection of every process checks it,
+    so each check writes a file of its own (a shared name let one process delete another's)."""
     path = data_dir / sub
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=path) as probe:
+            probe.write(b"ok")
     except OSError as exc:
         raise ImproperlyConfigured(
             f"CONSOLE_DATA_DIR: cannot write {path}: {exc.strerror or exc}"

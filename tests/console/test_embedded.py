@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,18 @@ def test_processes_started_together_share_one_server_each(data_dir: Path) -> Non
     assert {p.read_text().strip() for p in [data_dir / "redis" / "redis.pid"]} == {
         outputs.pop().split()[1]
     }
+
+
+def test_the_write_check_is_safe_under_concurrency(tmp_path: Path) -> None:
+    """Web, worker and beat connect at once and each connection checks the folder."""
+    from console.embedded import _writable
+
+    def check(_: int) -> Path:
+        return _writable(tmp_path, "postgres")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(check, range(2000))) == {tmp_path / "postgres"}
+    assert list((tmp_path / "postgres").iterdir()) == []
 
 
 @pytest.mark.parametrize(
