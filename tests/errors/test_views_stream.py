@@ -226,6 +226,17 @@ def test_tab_counts_follow_the_filters(bob: Any) -> None:
     assert counts == counts | {"unresolved": 1, "resolved": 0, "all": 1}
 
 
+def test_tab_counts_for_a_count_no_error_can_reach(bob: Any) -> None:
+    """`times:>5000000000` is past the integer column: nothing matches, and counts say so."""
+    ErrorGroupFactory(occurrence_count=7)
+    response = client_for(bob).get("/errors/counts/", {"q": "times:>5000000000"})
+    assert response.status_code == 200
+    counts = {tab.name: tab.count for tab in response.context["tabs"]}
+    assert counts == dict.fromkeys(counts, 0)
+    everything = client_for(bob).get("/errors/counts/", {"q": "times:<5000000000"})
+    assert {tab.name: tab.count for tab in everything.context["tabs"]}["all"] == 1
+
+
 @pytest.mark.parametrize("rows", [3, 30])
 def test_stream_queries_do_not_grow_with_rows(
     alice: Any, rows: int, django_assert_num_queries: Any
