@@ -33,3 +33,9 @@ def test_an_unknown_fingerprint_says_there_is_no_such_error_yet(bob: Any) -> Non
     assert response.status_code == 404
     html = response.content.decode()
     assert "&lt;b&gt;never seen&lt;/b&gt;" in html and "<b>never" not in html
+
+
+def test_a_fingerprint_postgresql_cannot_hold_is_unknown_not_a_server_error(bob: Any) -> None:
+    ErrorGroupFactory(fingerprint="db_timeout")
+    response = login(bob).get("/fingerprints/", {"fingerprint": "db_timeout\x00"})
+    assert response.status_code == 404

@@ -13,9 +13,13 @@ from errors.models import ErrorGroup
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 @in_readers_zone
 def by_fingerprint(request: HtmxRequest) -> HttpResponse:
-    """Redirect to the error with this fingerprint, or say there is none (yet)."""
+    """Redirect to the error with this fingerprint, or say there is none (yet).
+
+    PostgreSQL text cannot hold NUL, so a fingerprint with one is nobody's (and is not sent).
+    """
     fingerprint = request.GET.get("fingerprint", "")[:500]
-    found = ErrorGroup.objects.filter(fingerprint=fingerprint).values_list("pk", flat=True).first()
+    errors = ErrorGroup.objects.filter(fingerprint=fingerprint)
+    found = None if "\x00" in fingerprint else errors.values_list("pk", flat=True).first()
     if found is not None:
         return redirect("error-detail", pk=found)
     context = {"fingerprint": fingerprint}
