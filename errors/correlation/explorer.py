@@ -6,9 +6,10 @@ to judge, and its message is shown as it wrote it.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from errors.correlation.sources import LokiTarget, loki_target
@@ -18,6 +19,9 @@ from logs.logql_text import read_string
 NS = 1_000_000_000
 SINCE = {"5m": 300, "15m": 900, "1h": 3600, "6h": 6 * 3600, "24h": 86400, "7d": 7 * 86400}
 DEFAULT_SINCE = "1h"
+# Ranges a datetime can hold and show in any zone, so a typed URL cannot overflow one.
+FIRST_UNTIL = datetime(1970, 1, 1, tzinfo=UTC)
+LAST_NS = int(datetime(9999, 1, 1, tzinfo=UTC).timestamp()) * NS
 RAW_START = 'The explorer runs log queries: start with a stream selector such as {job="app"}.'
 
 
@@ -29,10 +33,12 @@ class ExplorerForm(forms.Form):
     logql = forms.CharField(required=False, max_length=5000)
     since = forms.ChoiceField(choices=[(s, s) for s in SINCE], required=False)
     until = forms.DateTimeField(
-        required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[MinValueValidator(FIRST_UNTIL)],
     )
-    start = forms.IntegerField(required=False, min_value=0)
-    end = forms.IntegerField(required=False, min_value=1)
+    start = forms.IntegerField(required=False, min_value=0, max_value=LAST_NS)
+    end = forms.IntegerField(required=False, min_value=1, max_value=LAST_NS)
 
     def query_params(self) -> dict[str, str]:
         """The fields that define the search, to carry on "older" and tail requests."""

@@ -73,6 +73,16 @@ def test_raw_logql_must_start_with_a_selector(carol: Any, source: Any) -> None:
     assert "closing" in html or "unterminated" in html
 
 
+@pytest.mark.parametrize(
+    "odd",
+    [{"start": 1, "end": 10**22}, {"until": "0001-01-01T00:05"}],
+    ids=["end-past-year-9999", "until-in-year-1"],
+)
+def test_a_range_no_date_can_hold_is_refused(bob: Any, source: Any, odd: dict[str, Any]) -> None:
+    html = page(bob, source="app", **odd)
+    assert "Check the highlighted fields." in html and 'class="ll ' not in html
+
+
 def test_no_loki_source_says_how_to_connect(bob: Any, db: None) -> None:
     assert "LOKI_URL" in page(bob)
 
