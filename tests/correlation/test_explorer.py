@@ -125,6 +125,13 @@ def test_the_tail_ends_by_itself(bob: Any, source: Any) -> None:
     assert "hx-trigger" not in response.content.decode()
 
 
+def test_a_tail_deadline_in_other_digits_is_ignored(bob: Any, source: Any) -> None:
+    """`²` passes str.isdigit() but not int(): the tail starts with its own deadline."""
+    query = {"source": "app", "deadline": "²"}
+    response = htmx(login(bob), "/logs/tail/", "tail-area", **query)
+    assert response.status_code == 200 and 'id="tail-poller"' in response.content.decode()
+
+
 def test_the_tail_is_bounded_per_tick(bob: Any, source: Any, loki_stub: LokiStub) -> None:
     now = time.time_ns() - 5 * S
     loki_stub.push(APP | {"level": "info"}, [(now + n, f"flood {n}") for n in range(300)])

@@ -116,4 +116,4 @@ def _stop(request: HtmxRequest, context: dict[str, Any]) -> HttpResponse:
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return int(text) if text and text.isascii() and text.isdigit() else None
