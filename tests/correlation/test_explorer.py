@@ -58,6 +58,19 @@ def test_results_page_by_page_without_repeats(bob: Any, source: Any, loki_stub: 
     assert len(seen) == len(everything)
 
 
+def test_older_lines_are_a_plain_link_without_javascript(
+    bob: Any, source: Any, loki_stub: LokiStub
+) -> None:
+    push_app(loki_stub)
+    client = login(bob)
+    html = client.get("/logs/", RANGE).content.decode()
+    older = re.search(r'<a [^>]*href="([^"]*cursor=[^"]*)"[^>]*>Older lines</a>', html)
+    assert older is not None
+    response = client.get(older.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200 and "<html" in response.content.decode()
+    assert max(stamps(response.content.decode())) < min(stamps(html))
+
+
 def test_raw_logql_rejected_by_loki_shows_its_message(
     carol: Any, source: Any, loki_stub: LokiStub
 ) -> None:
