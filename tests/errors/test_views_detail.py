@@ -131,6 +131,15 @@ def test_chart_in_hours_or_days_and_as_a_fragment(bob: Any, error: Any) -> None:
     assert b'id="chart"' in days.content
 
 
+def test_log_lines_and_trace_are_reachable_without_javascript(bob: Any, error: Any) -> None:
+    """The two panels load when revealed (HTMX); without it their pages are plain links."""
+    html = page(bob, error).content.decode()
+    client = client_for(bob)
+    for url in (f"/errors/{error.id}/context/", f"/errors/{error.id}/trace-panel/"):
+        assert f'href="{url}"' in html
+        assert b"<html" in client.get(url).content
+
+
 def test_error_without_occurrences_or_trace(bob: Any) -> None:
     bare = ErrorGroupFactory(stack_trace=None, metadata=None)
     html = page(bob, bare).content.decode()
