@@ -19,9 +19,10 @@ from logs.logql_text import read_string
 NS = 1_000_000_000
 SINCE = {"5m": 300, "15m": 900, "1h": 3600, "6h": 6 * 3600, "24h": 86400, "7d": 7 * 86400}
 DEFAULT_SINCE = "1h"
-# Ranges a datetime can hold and show in any zone, so a typed URL cannot overflow one.
+# What a typed URL may ask for: Loki's timestamps are int64 nanoseconds (until the year 2262),
+# and an `until` before the epoch has no range before it.
 FIRST_UNTIL = datetime(1970, 1, 1, tzinfo=UTC)
-LAST_NS = int(datetime(9999, 1, 1, tzinfo=UTC).timestamp()) * NS
+LAST_NS = 2**63 - 1
 RAW_START = 'The explorer runs log queries: start with a stream selector such as {job="app"}.'
 
 
