@@ -205,6 +205,8 @@ class Window:
         if not fingerprint or not fingerprint.strip():
             fingerprint = self._computed(self.parse(kept[0].line))
             version = fingerprint_version(fingerprint)
+        elif "\x00" in fingerprint:
+            fingerprint = fingerprint.replace("\x00", "\ufffd")  # as the rows store it
         group = self.groups.get(fingerprint)
         if group is None:
             group = self.groups[fingerprint] = Group(fingerprint, version, kept, deque(maxlen=keep))

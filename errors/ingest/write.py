@@ -6,6 +6,7 @@ Each kept line is decoded once for all the rows that read it. Groups are written
 order so concurrent upserts lock rows in the same order.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from errors.ingest.sql import GROUPS_SQL, HOURLY_SQL, OCCURRENCES_SQL, PRUNE_SQL
 MESSAGE_CHARS = 8_192
 STACK_CHARS = 65_536
 _json = msgspec.json.encode
+_ESCAPE = re.compile(r"\\u0000|\\.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,15 @@ class Written:
     count: int
     earlier: int = 0
     earlier_at: datetime | None = None
+
+
+def _document(rows: Any) -> str:
+    """`rows` as one JSON text for PostgreSQL, whose text and jsonb cannot hold U+0000: a log
+    line may, and it would fail the poll on every retry. It becomes U+FFFD."""
+    text = _json(rows).decode()
+    if "\\u0000" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: "\\ufffd" if m[0] == "\\u0000" else m[0], text)
 
 
 class Records:
@@ -97,7 +108,7 @@ def upsert_groups(window: Window, records: Records | None = None) -> dict[str, W
         records = Records(window)
     rows = [_group_row(window, group, records) for _, group in sorted(window.groups.items())]
     mark = timezone.now()
-    found = run(GROUPS_SQL, source=window.source, rows=_json(rows).decode(), mark=mark)
+    found = run(GROUPS_SQL, source=window.source, rows=_document(rows), mark=mark)
     groups = window.groups
     written = {}
     for i, fp, status, at, fresh, n, seen_before in found:
@@ -163,7 +174,7 @@ def insert_occurrences(
         for kept in group.recent:
             add(row(error_id, kept))
     labels = [stream.labels for stream in window.streams.streams]
-    run(OCCURRENCES_SQL, window.source, _json(labels).decode(), _json(rows).decode())
+    run(OCCURRENCES_SQL, window.source, _document(labels), _document(rows))
 
 
 class _Pointers:

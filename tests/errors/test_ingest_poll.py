@@ -170,6 +170,27 @@ def test_each_kind_of_bad_line_is_counted_under_one_visible_group(
     assert (source.parse_failures, source.last_parse_failures) == (6, 6)
 
 
+def test_a_nul_character_in_a_line_is_stored_not_a_poll_stuck_on_it(
+    loki_stub: LokiStub, source: LokiSource, clock: Clock
+) -> None:
+    """PostgreSQL text and jsonb cannot hold U+0000; a line may (Loki escapes it as \\u0000)."""
+    loki_stub.push(
+        STREAM,
+        [
+            (clock.ns(40), line("nul\x00fp", "bad byte \x00 here", stack_trace="at \x00")),
+            (clock.ns(39), "panic: \x00 not JSON"),
+            (clock.ns(38), line("fine", "a \\u0000 written out")),
+        ],
+    )
+    summary = poll_once(source.pk, now=clock.now)
+    assert counts() == {"nul\ufffdfp": 1, "unparseable:app": 1, "fine": 1}
+    error = ErrorGroup.objects.get(fingerprint="nul\ufffdfp")
+    assert (error.message, error.stack_trace) == ("bad byte \ufffd here", "at \ufffd")
+    assert ErrorGroup.objects.get(fingerprint="fine").message == "a \\u0000 written out"
+    source.refresh_from_db()
+    assert source.cursor_ns == summary.end_ns
+
+
 def test_lines_below_error_level_are_not_counted(
     loki_stub: LokiStub, source: LokiSource, clock: Clock
 ) -> None:
