@@ -167,7 +167,7 @@ class Window:
             line = entry.line
             try:
                 parsed = decode(line) if len(line) < _QUICK_LENGTH else None
-            except ValueError:
+            except (ValueError, RecursionError):
                 parsed = None
             if parsed is None or (not line.isascii() and "\ufffd" in line):
                 parsed = self.parse(line)

@@ -22,6 +22,7 @@ class Bad(StrEnum):
     NO_MESSAGE = "no message"
     TOO_LARGE = "over 1 MB"
     INVALID_UTF8 = "invalid UTF-8"
+    TOO_DEEP = "nested too deeply"
 
 
 class LineParser:
@@ -50,10 +51,14 @@ class LineParser:
                 record = self.fields.decode_loose(line)
             except (msgspec.DecodeError, UnicodeError):
                 return Bad.NOT_JSON
+            except RecursionError:
+                return Bad.TOO_DEEP
         except UnicodeError:
             return Bad.INVALID_UTF8
         except msgspec.DecodeError:
             return Bad.INVALID_UTF8 if _surrogates(line) else Bad.NOT_JSON
+        except RecursionError:
+            return Bad.TOO_DEEP
         if not line.isascii() and "\ufffd" in line:
             return Bad.INVALID_UTF8
         return record

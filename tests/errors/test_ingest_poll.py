@@ -191,6 +191,24 @@ def test_a_nul_character_in_a_line_is_stored_not_a_poll_stuck_on_it(
     assert source.cursor_ns == summary.end_ns
 
 
+def test_a_line_nested_too_deeply_to_decode_is_unparseable_not_a_crash(
+    loki_stub: LokiStub, source: LokiSource, clock: Clock
+) -> None:
+    nested = "[" * 5_000 + "]" * 5_000
+    loki_stub.push(
+        STREAM,
+        [
+            (clock.ns(40), '{"level": "error", "message": "m", "payload": ' + nested + "}"),
+            (clock.ns(39), nested),
+            (clock.ns(38), line("fine")),
+        ],
+    )
+    summary = poll_once(source.pk, now=clock.now)
+    assert (summary.parse_failures, counts()) == (2, {"unparseable:app": 2, "fine": 1})
+    group = ErrorGroup.objects.get(fingerprint="unparseable:app")
+    assert group.metadata["reasons_last_poll"] == {"nested too deeply": 2}
+
+
 def test_lines_below_error_level_are_not_counted(
     loki_stub: LokiStub, source: LokiSource, clock: Clock
 ) -> None:
