@@ -122,10 +122,16 @@ class LineFields:
         self.decoder = msgspec.json.Decoder(self.struct)
         self.counting_decoder = msgspec.json.Decoder(self._root.struct("Counted", COUNTING))
         self._generic = msgspec.json.Decoder()
+        self._literal = msgspec.json.Decoder(float_hook=str)
 
     def decode_loose(self, line: str | bytes) -> Any:
-        """Slow path: any JSON object, its mapped values coerced; DecodeError if not an object."""
-        value = self._generic.decode(line)
+        """Slow path: any JSON object, its mapped values coerced; DecodeError if not an object.
+
+        A number past float range (which counting skipped over) is kept as its text."""
+        try:
+            value = self._generic.decode(line)
+        except msgspec.ValidationError:
+            value = self._literal.decode(line)
         if not isinstance(value, dict):
             raise msgspec.DecodeError("not a JSON object")
         return self.decoder.decode(msgspec.json.encode(self._root.normalise(value)))
@@ -162,7 +168,10 @@ class LineFields:
         for get in self.getters[target]:
             raw = get(record)
             if len(raw) and bytes(raw) != b"null":
-                value = msgspec.json.decode(raw)
+                try:
+                    value = msgspec.json.decode(raw)
+                except msgspec.ValidationError:
+                    value = self._literal.decode(raw)
                 text = value if isinstance(value, str) else _as_text(value)
                 if text:
                     return text

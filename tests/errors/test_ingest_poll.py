@@ -209,6 +209,18 @@ def test_a_line_nested_too_deeply_to_decode_is_unparseable_not_a_crash(
     assert group.metadata["reasons_last_poll"] == {"nested too deeply": 2}
 
 
+def test_a_number_past_float_range_in_a_mapped_field_is_kept_as_its_text(
+    loki_stub: LokiStub, source: LokiSource, clock: Clock
+) -> None:
+    """Counting reads only level, message and fingerprint; the other fields are read when the
+    group is written, and that must not fail for a line already counted."""
+    text = '{"level": "error", "message": "m", "fingerprint": "f", "trace_id": 1e400}'
+    loki_stub.push(STREAM, [(clock.ns(40), text), (clock.ns(39), '{"message": -1e999}')])
+    poll_once(source.pk, now=clock.now)
+    assert ErrorGroup.objects.get(fingerprint="f").last_trace_id == "1e400"
+    assert ErrorGroup.objects.exclude(fingerprint="f").get().message == "-1e999"
+
+
 def test_lines_below_error_level_are_not_counted(
     loki_stub: LokiStub, source: LokiSource, clock: Clock
 ) -> None:
