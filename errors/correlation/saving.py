@@ -78,10 +78,15 @@ def _pack(lines: list[LogLine]) -> tuple[list[dict[str, str]], list[list[object]
         key = tuple(sorted(line.labels.items()))
         if key not in index:
             index[key] = len(streams)
-            streams.append({k: scrub(v) for k, v in line.labels.items()})
-        metadata = {k: scrub(v) for k, v in line.metadata.items()}
-        rows.append([str(line.ts), index[key], scrub(line.line[:LINE_CHARS]), metadata])
+            streams.append({k: _kept(v) for k, v in line.labels.items()})
+        metadata = {k: _kept(v) for k, v in line.metadata.items()}
+        rows.append([str(line.ts), index[key], _kept(line.line[:LINE_CHARS]), metadata])
     return streams, rows
+
+
+def _kept(text: str) -> str:
+    """Scrubbed, and storable: PostgreSQL's jsonb refuses U+0000, which a log line may hold."""
+    return scrub(text).replace("\x00", "\ufffd")
 
 
 def saved_lines(saved: SavedContext) -> list[LogLine]:

@@ -42,6 +42,15 @@ def test_saved_lines_are_scrubbed_and_keep_their_anchor(
     assert [int(row[0]) for row in saved.lines] == sorted(int(row[0]) for row in saved.lines)
 
 
+def test_a_nul_character_in_a_line_is_saved_as_a_replacement_character(
+    error: Any, loki_stub: LokiStub
+) -> None:
+    push_app(loki_stub, count=2)
+    loki_stub.push(APP | {"level": "info"}, [(T0 - MS, "binary\x00payload")])
+    saved = save_context(occurrence_for(error).pk)
+    assert "binary\ufffdpayload" in [row[2] for row in saved.lines]
+
+
 def test_the_panel_shows_saved_lines_when_loki_no_longer_has_them(
     error: Any, loki_stub: LokiStub, alice: Any, bob: Any
 ) -> None:
