@@ -110,4 +110,5 @@ class IdsField(forms.Field):
 class BulkForm(AssignForm):
     action = forms.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
     ids = IdsField()
-    next = forms.CharField(required=False, max_length=2000)
+    # The stream's filters, URL-encoded: a 500-character search alone may need 6,000 (%XX x 4).
+    next = forms.CharField(required=False, max_length=20_000)

@@ -1,6 +1,7 @@
 """Status, assignee, notes, bulk and delete: allowed for the right role only, history written."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
@@ -179,6 +180,17 @@ def test_bulk_assign_with_a_plain_form_redirects_back(alice: Any) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/?service=api&sort=count"
     assert all(refreshed(e).assignee == alice for e in chosen)
+
+
+def test_bulk_keeps_working_under_the_longest_search(alice: Any) -> None:
+    chosen = ErrorGroupFactory()
+    search = urlencode({"q": "é" * 500, "service": "ü" * 200})
+    response = client_for(alice).post(
+        "/errors/bulk/", {"action": "resolved", "ids": [str(chosen.id)], "next": search}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/?{search}"
+    assert refreshed(chosen).status == Status.RESOLVED
 
 
 def test_bulk_without_a_selection_is_refused_inline(alice: Any) -> None:
