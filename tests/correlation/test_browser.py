@@ -154,7 +154,7 @@ def test_the_log_explorer_with_a_live_tail(
     page.goto(f"{base}/logs/?source=app&contains=request&start={start}&end={end}")
     rows = page.locator(".loglines .ll")
     expect(rows).to_have_count(100)
-    page.get_by_role("button", name="Older lines").click()
+    page.get_by_role("link", name="Older lines").click()
     expect(rows).to_have_count(200)
     shot(page, "explorer", page.locator("main"))
     page.get_by_role("button", name="▶ Live tail").click()
