@@ -56,7 +56,7 @@ def failed(taken: Claim, failure: DeliveryFailed, started: datetime) -> Result:
     retry = failure.transient and delivery.attempts < MAX_ATTEMPTS
     wait = backoff(delivery.attempts, failure.retry_after) if retry else None
     outcome = Outcome.TRANSIENT if retry else Outcome.PERMANENT
-    message = f"{failure}" + ("" if retry or not failure.transient else " (gave up)")
+    message = _text(f"{failure}" + ("" if retry or not failure.transient else " (gave up)"))
     with transaction.atomic():
         _attempt(delivery, started, now, outcome, failure.status, failure.excerpt, message)
         Delivery.objects.filter(taken.mine()).update(
@@ -81,8 +81,13 @@ def _attempt(delivery: Delivery, started: datetime, now: datetime, outcome: str,
              status: int | None, excerpt: str, error: str) -> None:  # fmt: skip
     Attempt.objects.create(
         delivery=delivery, started_at=started, finished_at=now, outcome=outcome,
-        status_code=status, response_excerpt=excerpt[:500], error=error[:1000],
+        status_code=status, response_excerpt=_text(excerpt[:500]), error=_text(error[:1000]),
     )  # fmt: skip
+
+
+def _text(text: str) -> str:
+    """A receiver's answer as PostgreSQL text stores it: a U+0000 becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")
 
 
 def _history(delivery: Delivery) -> None:

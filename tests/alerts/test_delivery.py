@@ -76,6 +76,19 @@ def test_404_is_permanent_and_never_retried(receiver: Receiver, delivery: Delive
     assert len(receiver.received) == 1
 
 
+@pytest.mark.parametrize(("status", "outcome"), [(200, "sent"), (400, "failed")])
+def test_a_nul_in_the_answer_is_recorded_and_sent_once(
+    receiver: Receiver, delivery: Delivery, status: int, outcome: str
+) -> None:
+    receiver.answer(Reply(status, b"ok\x00done"))
+    assert deliver_one(delivery.pk).status == outcome
+    assert reload(delivery).status == outcome
+    assert Attempt.objects.get(delivery=delivery).response_excerpt == "ok\ufffddone"
+    Delivery.objects.filter(pk=delivery.pk).update(lease_until=timezone.now())
+    assert deliver_one(delivery.pk).status == "not claimed"
+    assert len(receiver.received) == 1
+
+
 def test_timeout_is_retried(receiver: Receiver, delivery: Delivery) -> None:
     receiver.answer(Reply(200, "ok", delay=2.0))
     result = deliver_one(delivery.pk)
