@@ -58,7 +58,7 @@ def _line(item: LogLine, error_ns: int) -> ContextLine:
     text, level = item.line, item.labels.get("level", "")
     try:
         record = json.loads(item.line)
-    except ValueError:
+    except (ValueError, RecursionError):
         record = None
     if isinstance(record, dict) and isinstance(record.get("message"), str):
         text, level = record["message"], str(record.get("level", level))

@@ -66,3 +66,11 @@ def test_a_failing_loki_leaves_a_note(occurrence: Occurrence, loki_stub: LokiStu
 def test_unknown_source_leaves_a_note() -> None:
     context = around(OccurrenceFactory(source="gone"))
     assert context.lines == () and "No Loki stream" in context.note
+
+
+def test_a_line_nested_too_deeply_stays_as_it_is(
+    occurrence: Occurrence, loki_stub: LokiStub
+) -> None:
+    nested = "[" * 100_000
+    loki_stub.push(APP | {"level": "info"}, [(occurrence.timestamp_ns + SECOND // 2, nested)])
+    assert nested in [line.text for line in around(occurrence).lines]
