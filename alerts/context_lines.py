@@ -7,6 +7,7 @@ in time the alert leaves without them, saying so: a slow Loki never holds an ale
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 from alerts import config
@@ -24,6 +25,7 @@ logger = logging.getLogger("alerts.context")
 SPAN_NS = 60 * 10**9
 BEFORE, AFTER = 3, 2
 SLOW = "Loki did not answer in time; log lines left out."
+SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def around(occurrence: Occurrence) -> Context:
@@ -54,7 +56,10 @@ def around(occurrence: Occurrence) -> Context:
 
 
 def _line(item: LogLine, error_ns: int) -> ContextLine:
-    """A JSON line becomes its message and level; anything else stays as it is."""
+    """A JSON line becomes its message and level; anything else stays as it is.
+
+    A lone surrogate (`"\\ud83d"`, an emoji cut in half) becomes U+FFFD: UTF-8 cannot encode it.
+    """
     text, level = item.line, item.labels.get("level", "")
     try:
         record = json.loads(item.line)
@@ -63,4 +68,5 @@ def _line(item: LogLine, error_ns: int) -> ContextLine:
     if isinstance(record, dict) and isinstance(record.get("message"), str):
         text, level = record["message"], str(record.get("level", level))
     when = datetime.fromtimestamp(item.ts / 1e9, tz=UTC)
+    text, level = SURROGATES.sub("\ufffd", text), SURROGATES.sub("\ufffd", level)
     return ContextLine(when, text, level, item.ts == error_ns)

@@ -5,8 +5,11 @@ import time
 
 import pytest
 
+from alerts import webhook
 from alerts.context_lines import SLOW, around
 from errors.models import LokiSource, Occurrence
+from tests.alerts.conftest import Receiver
+from tests.alerts.samples import alert
 from tests.factories import OccurrenceFactory
 from tests.stubs.loki import LokiStub
 
@@ -74,3 +77,14 @@ def test_a_line_nested_too_deeply_stays_as_it_is(
     nested = "[" * 100_000
     loki_stub.push(APP | {"level": "info"}, [(occurrence.timestamp_ns + SECOND // 2, nested)])
     assert nested in [line.text for line in around(occurrence).lines]
+
+
+def test_a_lone_surrogate_does_not_break_the_webhook_body(
+    occurrence: Occurrence, loki_stub: LokiStub, receiver: Receiver
+) -> None:
+    cut = json.dumps({"level": "info", "message": "emoji cut in half \ud83d"})
+    loki_stub.push(APP | {"level": "info"}, [(occurrence.timestamp_ns + SECOND // 2, cut)])
+    context = around(occurrence)
+    assert "emoji cut in half \ufffd" in [line.text for line in context.lines]
+    body = webhook.build_webhook_body(alert(), context)
+    assert webhook.send_signed(receiver.url, "s3cret", body, "key").status == 200
