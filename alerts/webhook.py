@@ -28,7 +28,9 @@ def verify(
     secret: str, timestamp: str, body: bytes, signature: str, *, tolerance: int = 300
 ) -> bool:
     """The receiver's side of `sign`, as documented: also refuses timestamps out of tolerance."""
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > tolerance:
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        return False
+    if abs(time.time() - int(timestamp)) > tolerance:
         return False
     return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
 

@@ -62,3 +62,8 @@ def test_body_matches_the_documented_shape() -> None:
     missing = webhook.build_webhook_body(alert(trace_id=""), Context(note="Loki did not answer"))
     assert missing["error"]["trace_id"] is None
     assert missing["context"] == {"lines": [], "note": "Loki did not answer"}
+
+
+def test_a_timestamp_of_non_ascii_digits_does_not_verify() -> None:
+    body = b"{}"
+    assert not webhook.verify(SECRET, "\u00b2", body, webhook.sign(SECRET, 2, body))
