@@ -35,18 +35,22 @@ def record_exception(record: logging.LogRecord) -> tuple[str | None, str]:
 
 
 def record_context(record: logging.LogRecord) -> dict[str, object]:
-    """The record's `extra` values; an `extra={"context": {...}}` mapping is merged in."""
+    """The record's `extra` values; an `extra={"context": {...}}` mapping is merged in. Keys
+    other than strings (`extra` accepts any) are named by their repr."""
     context: dict[str, object] = {}
     for key, value in record.__dict__.items():
         if key in RESERVED_ATTRIBUTES:
             continue
         if key == "context" and isinstance(value, dict):
             for inner_key, inner_value in value.items():
-                name = inner_key if isinstance(inner_key, str) else safe_repr(inner_key)
-                context[name] = inner_value
+                context[_name(inner_key)] = inner_value
         else:
-            context[key] = value
+            context[_name(key)] = value
     return context
+
+
+def _name(key: object) -> str:
+    return key if isinstance(key, str) else safe_repr(key)
 
 
 def truncate_end(text: str, limit: int) -> str:

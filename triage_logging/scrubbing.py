@@ -60,7 +60,7 @@ class ScrubbingFilter(logging.Filter):
             self._scrub_record(record)
         except Exception as exc:
             for key in [k for k in record.__dict__ if k not in RESERVED_ATTRIBUTES]:
-                delattr(record, key)
+                del record.__dict__[key]
             record.msg = f"[log record could not be scrubbed: {type(exc).__name__}]"
             record.args, record.exc_info, record.exc_text, record.stack_info = (
                 None,
@@ -78,6 +78,6 @@ class ScrubbingFilter(logging.Filter):
             record.exc_text = scrub(record.exc_text, self.patterns)
         if record.stack_info:
             record.stack_info = scrub(record.stack_info, self.patterns)
-        for key, value in list(record.__dict__.items()):
+        for key, value in list(record.__dict__.items()):  # `extra` keys need not be strings
             if key not in RESERVED_ATTRIBUTES:
-                setattr(record, key, scrub_value(value, self.patterns))
+                record.__dict__[key] = scrub_value(value, self.patterns)

@@ -4,6 +4,7 @@ import json
 import logging
 import logging.config
 import math
+from typing import Any
 
 import pytest
 
@@ -99,6 +100,16 @@ def test_error_fingerprint_is_kept_and_used(formatter: JSONFormatter) -> None:
 def test_context_extra_mapping_is_merged(formatter: JSONFormatter) -> None:
     fields = json.loads(formatter.format(make_record(context={"user_id": 7}, operation="refund")))
     assert fields["context"] == {"user_id": 7, "operation": "refund"}
+
+
+def test_a_non_string_extra_key_keeps_the_line(shop_logger: tuple[logging.Logger, Lines]) -> None:
+    """`extra` may hold any key: the record's message and context must survive it."""
+    logger, lines = shop_logger
+    extra: dict[Any, object] = {1: "one", "tenant_id": "acme"}
+    logger.warning("order %s failed", 42, extra=extra)
+    fields = json.loads(lines.lines[0])
+    assert fields["message"] == "order 42 failed"
+    assert fields["context"] == {"1": "one", "tenant_id": "acme"}
 
 
 def test_exception_from_a_real_logger_call(shop_logger: tuple[logging.Logger, Lines]) -> None:

@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+from typing import Any
 
 import pytest
 
@@ -277,6 +278,15 @@ def test_filter_copes_with_named_tuples_and_never_raises() -> None:
     record = make_record(point=Point(1, "a@b.io"))
     assert ScrubbingFilter().filter(record)
     assert record.point == (1, "[EMAIL]")
+
+
+def test_filter_scrubs_a_record_with_a_non_string_extra_key() -> None:
+    record = make_record("mail %s", ("ann@example.com",), note="a@b.io")
+    extra: dict[Any, object] = {7: "bob@example.com"}
+    vars(record).update(extra)
+    assert ScrubbingFilter().filter(record)
+    assert record.getMessage() == "mail [EMAIL]"
+    assert (record.note, vars(record)[7]) == ("[EMAIL]", "[EMAIL]")
 
 
 def test_filter_that_cannot_scrub_drops_rather_than_leaks() -> None:
