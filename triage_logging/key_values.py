@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass, field
 
 # After the separator: optional quote and auth scheme (kept), then the value (replaced). A quoted
-# value runs to its closing quote; a marker left by an earlier pattern is not scrubbed again.
+# value runs to its closing quote, past escaped ones (JSON, repr) and the other kind of quote; a
+# marker left by an earlier pattern is not scrubbed again.
 _SECRET_VALUE = re.compile(
     r"""(?P<kept>[ \t]*["']?[ \t]*(?:(?i:bearer|basic|token)[ \t]+)?+)"""
-    r"""(?!\[[A-Z_]+\])(?:(?<=["'])[^"'\n]+|[^\s"',;&]+)"""
+    r"""(?!\[[A-Z_]+\])(?:(?<=")(?:[^"\\\n]++|\\.)++|(?<=')(?:[^'\\\n]++|\\.)++|[^\s"',;&]+)"""
 )
 
 
