@@ -1,5 +1,6 @@
 """Typed readers for environment variables: each fails fast with the variable's name."""
 
+import logging
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -47,6 +48,16 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name}: expected a whole number, got {raw!r}") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {value}")
+    return value
+
+
+def env_log_level(name: str, default: str) -> str:
+    """A logging level name in any case (`debug`); logging itself accepts only upper case."""
+    raw = os.environ.get(name, default)
+    value = raw.strip().upper()
+    if value not in logging.getLevelNamesMapping():
+        levels = "DEBUG, INFO, WARNING, ERROR, CRITICAL"
+        raise ImproperlyConfigured(f"{name}: expected one of {levels}, got {raw!r}")
     return value
 
 

@@ -11,6 +11,7 @@ from console.env import (
     env_bool,
     env_int,
     env_list,
+    env_log_level,
     env_path,
     env_secret,
     env_str,
@@ -181,7 +182,7 @@ ALERTS_CONTEXT_TIMEOUT = env_int("ALERTS_CONTEXT_TIMEOUT", 2, minimum=1)
 METRICS_TOKEN = env_secret("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
 
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_log_level("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,7 +1,14 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from console.env import env_bool, env_int, env_secret, parse_database_url, parse_redis_url
+from console.env import (
+    env_bool,
+    env_int,
+    env_log_level,
+    env_secret,
+    parse_database_url,
+    parse_redis_url,
+)
 
 
 def test_database_url_parts() -> None:
@@ -45,6 +52,15 @@ def test_bool_and_int(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_NUM", "ten")
     with pytest.raises(ImproperlyConfigured, match="X_NUM: expected a whole number"):
         env_int("X_NUM", 1)
+
+
+def test_log_level_any_case_or_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env_log_level("X_LEVEL", "INFO") == "INFO"
+    monkeypatch.setenv("X_LEVEL", " debug ")
+    assert env_log_level("X_LEVEL", "INFO") == "DEBUG"
+    monkeypatch.setenv("X_LEVEL", "verbose")
+    with pytest.raises(ImproperlyConfigured, match="X_LEVEL: expected one of DEBUG, INFO, "):
+        env_log_level("X_LEVEL", "INFO")
 
 
 def test_secret_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
