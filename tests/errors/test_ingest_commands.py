@@ -63,6 +63,10 @@ def test_sources_are_added_updated_listed_and_removed(monkeypatch: Any) -> None:
         ([*BASIC, "--secret-env", "LOKI_PASSWORD"], "user name"),
         (["update", "missing", "--tenant", "t"], "no Loki source"),
         (["remove", "missing"], "no Loki source"),
+        ([*BASIC[:6], "--delay", "nan"], "--delay: .*seconds"),
+        ([*BASIC[:6], "--lookback", "inf"], "--lookback: .*seconds"),
+        ([*BASIC[:6], "--poll-interval", "1e300"], "--poll-interval: .*seconds"),
+        ([*BASIC[:6], "--sweep-interval", "-5"], "--sweep-interval: .*seconds"),
     ],
 )
 def test_bad_source_definitions_are_refused(args: list[str], message: str) -> None:

@@ -4,7 +4,7 @@ Secrets are given by name (`--secret-env LOKI_TOKEN`) or path (`--secret-file /r
 never by value, and are never printed.
 """
 
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from datetime import timedelta
 from typing import Any
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 setattr(source, option, options[option])
         for option in SECONDS_OPTIONS:
             if options[option] is not None:
-                setattr(source, option, timedelta(seconds=options[option]))
+                setattr(source, option, options[option])
         if options["enabled"] is not None:
             source.enabled = options["enabled"]
         try:
@@ -88,9 +88,20 @@ def _fields(parser: ArgumentParser) -> None:
     parser.add_argument("--auth", dest="auth_type", choices=AuthType.values)
     parser.add_argument("--error-filter", dest="error_filter", choices=ErrorFilter.values)
     for option in SECONDS_OPTIONS:
-        parser.add_argument(f"--{option.replace('_', '-')}", dest=option, type=float, help="s")
+        parser.add_argument(f"--{option.replace('_', '-')}", dest=option, type=_seconds, help="s")
     parser.add_argument("--enabled", dest="enabled", action="store_true", default=None)
     parser.add_argument("--disabled", dest="enabled", action="store_false")
+
+
+def _seconds(text: str) -> timedelta:
+    """A duration in seconds; argparse names the option when this refuses the text."""
+    try:
+        seconds = float(text)
+        if seconds >= 0:
+            return timedelta(seconds=seconds)
+    except (ValueError, OverflowError):
+        pass
+    raise ArgumentTypeError(f"expected a number of seconds, 0 or more, got {text!r}")
 
 
 def _line(source: LokiSource) -> str:
