@@ -128,6 +128,12 @@ def test_poll_loki_once_by_hand(loki_stub: LokiStub, source: LokiSource, clock: 
     assert since - 60 * 10**9 < source.sweep_floor_ns < source.cursor_ns
 
 
+@pytest.mark.parametrize("since", ["10000y", "99999999999999d", "2999-01-01", "1900-01-01"])
+def test_poll_loki_refuses_a_since_out_of_range(source: LokiSource, since: str) -> None:
+    with pytest.raises(CommandError, match="--since: "):
+        run("poll_loki", "--once", "--since", since)
+
+
 def test_poll_loki_refuses_to_count_twice(source: LokiSource, loki_stub: LokiStub) -> None:
     run("poll_loki", "--once")
     assert "count lines twice" in run("poll_loki", "--once", "--since", "2h")

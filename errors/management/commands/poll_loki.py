@@ -1,7 +1,7 @@
 """`manage.py poll_loki`: poll Loki sources by hand, without Celery (scripts, debugging)."""
 
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,6 +13,7 @@ from errors.models import LokiSource
 from logs.logql_text import parse_range
 
 TICK_SECONDS = 1.0
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Command(BaseCommand):
@@ -56,10 +57,22 @@ class Command(BaseCommand):
 
 
 def _since(text: str) -> datetime:
+    """A moment between 1970 (Loki's nanosecond clock starts there) and now."""
+    now = timezone.now()
     try:
-        return timezone.now() - parse_range(text)
+        moment = now - parse_range(text)
     except ValueError:
-        pass
+        moment = _iso_time(text)
+    except OverflowError:
+        raise CommandError(f"--since: {text!r} reaches back before 1970") from None
+    if moment < EPOCH:
+        raise CommandError(f"--since: {text!r} reaches back before 1970")
+    if moment > now:
+        raise CommandError(f"--since: {text!r} is in the future")
+    return moment
+
+
+def _iso_time(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
