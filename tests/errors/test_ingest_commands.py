@@ -134,6 +134,17 @@ def test_poll_loki_refuses_a_since_out_of_range(source: LokiSource, since: str) 
         run("poll_loki", "--once", "--since", since)
 
 
+def test_poll_loki_forever_refuses_an_unknown_source(source: LokiSource, monkeypatch: Any) -> None:
+    """Without --once the command loops; a misspelt --source must not loop doing nothing."""
+
+    def stop(seconds: float) -> None:
+        raise SystemExit("looped")
+
+    monkeypatch.setattr("errors.management.commands.poll_loki.time.sleep", stop)
+    with pytest.raises(CommandError, match="no Loki source named 'nope'"):
+        run("poll_loki", "--source", "nope")
+
+
 def test_poll_loki_refuses_to_count_twice(source: LokiSource, loki_stub: LokiStub) -> None:
     run("poll_loki", "--once")
     assert "count lines twice" in run("poll_loki", "--once", "--since", "2h")

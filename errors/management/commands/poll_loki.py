@@ -33,6 +33,8 @@ class Command(BaseCommand):
             for source in self._sources(options["source"]):
                 self._poll(source.pk, since)
             return
+        if options["source"] is not None:
+            self._sources(options["source"])  # a misspelt name would loop doing nothing
         while True:
             for source in due_sources(timezone.now()):
                 if options["source"] in (None, source.name):
