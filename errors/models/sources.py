@@ -20,6 +20,8 @@ from logs.logql import Selector
 def base_url(value: str) -> None:
     """http(s)://host[:port][/prefix]; unlike URLField, a bare compose host name such as `loki`."""
     parts = urlsplit(value)
+    if "@" in parts.netloc:  # shown in lists: never repeat it in the message either
+        raise ValidationError("Name the password or token as a secret, not in the URL.")
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
         raise ValidationError(f"{value!r} is not a base URL like http://loki:3100")
 

@@ -74,6 +74,14 @@ def test_bad_source_definitions_are_refused(args: list[str], message: str) -> No
         run("loki_sources", *args)
 
 
+def test_a_url_with_a_password_is_refused_without_showing_it() -> None:
+    """The URL is listed (loki_sources list, the admin's list): credentials go in a secret."""
+    with pytest.raises(CommandError, match="not in the URL") as refused:
+        run("loki_sources", "add", "x", "--url", "http://bob:hunter2@loki", "--selector", '{a="b"}')
+    assert "hunter2" not in str(refused.value)
+    assert not LokiSource.objects.exists()
+
+
 def test_the_environment_declares_a_default_source(monkeypatch: Any, tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("t0ken\n")
