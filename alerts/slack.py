@@ -115,5 +115,7 @@ def _context(text: str) -> Block:
     return {"type": "context", "elements": [_mrkdwn(text)]}
 
 
-def _mrkdwn(text: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": text[:3000]}
+def _mrkdwn(text: str) -> dict[str, Any]:
+    """Verbatim: Slack still reads our markup (`*bold*`, `<url|label>`, `<!date^…>`) but does not
+    turn words from log lines into mentions, channel links or links of their own."""
+    return {"type": "mrkdwn", "text": text[:3000], "verbatim": True}

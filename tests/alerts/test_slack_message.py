@@ -8,22 +8,28 @@ from alerts.slack import build_slack_digest, build_slack_message
 from tests.alerts.samples import ERROR_ID, alert, lines, summary
 
 
+def mrkdwn_objects(node: Any) -> list[dict[str, Any]]:
+    """Every mrkdwn text object under `node`, in order."""
+    if isinstance(node, dict):
+        found = [node] if node.get("type") == "mrkdwn" else []
+        return found + [o for value in node.values() for o in mrkdwn_objects(value)]
+    if isinstance(node, list):
+        return [o for value in node for o in mrkdwn_objects(value)]
+    return []
+
+
 def texts(message: dict[str, Any]) -> str:
     """Every mrkdwn text of the message, joined: what a reader would see."""
-    found: list[str] = []
+    return "\n".join(o["text"] for o in mrkdwn_objects(message["blocks"]))
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
 
-    walk(message["blocks"])
-    return "\n".join(found)
+def test_log_text_cannot_mention_anyone() -> None:
+    """Slack parses `@channel`, `#general` and bare URLs in text objects unless verbatim."""
+    message = build_slack_message(alert(), lines("@channel #general https://evil.example"))
+    item = DigestItem(summary(), Reason(Why.NEW, "New error"), 3, "https://console.example/")
+    digest = build_slack_digest(Digest("digest-1", (item,)))
+    objects = mrkdwn_objects([message["blocks"], digest["blocks"]])
+    assert objects and all(o["verbatim"] is True for o in objects)
 
 
 def test_title_is_linked_to_the_console_with_level_and_reason() -> None:
