@@ -34,6 +34,7 @@ class ScrubPattern:
     prefilter: re.Pattern[str] | None = None
     anchors: tuple[str, ...] = ()
     lead: str = ""
+    lead_letters: bool = False
     max_lead: int = 64
     _cased: bool = field(init=False, repr=False, compare=False)
     _literal: bool = field(init=False, repr=False, compare=False)
@@ -67,7 +68,7 @@ class ScrubPattern:
             if at < done:
                 continue
             limit = max(done, at - self.max_lead)
-            start = limit + len(text[limit:at].rstrip(lead)) if lead else at
+            start = _reach_back(text, limit, at, lead, self.lead_letters)
             match = match_at(text, start)
             if match is not None:
                 pieces += (text[done : match.start()], self._replace(match))
@@ -81,3 +82,15 @@ class ScrubPattern:
         if self.validate is not None and not self.validate(match[0]):
             return match[0]
         return self.replacement if self._literal else match.expand(self.replacement)
+
+
+def _reach_back(text: str, limit: int, at: int, lead: str, letters: bool) -> int:
+    """Where the run of `lead` characters that ends at `at` starts (not before `limit`); with
+    `letters`, any letter or digit belongs to the run too (`\\w`), looked at only where the
+    fast ASCII step stopped on one."""
+    if not lead:
+        return at
+    start = limit + len(text[limit:at].rstrip(lead))
+    while letters and start > limit and (text[start - 1].isalnum() or text[start - 1] in lead):
+        start -= 1
+    return start

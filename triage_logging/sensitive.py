@@ -58,10 +58,12 @@ SECRET_VALUE = SecretValues(
 )  # fmt: skip
 EMAIL = ScrubPattern(
     "email",
-    re.compile(r"[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}", re.A),
+    # The user part may hold any letters (josé.garcía@…); the domain is ASCII as DNS has it.
+    re.compile(r"[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}"),
     "[EMAIL]",
     anchors=("@",),
     lead="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-",
+    lead_letters=True,
 )
 CREDIT_CARD = ScrubPattern(
     "credit_card",

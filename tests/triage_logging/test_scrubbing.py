@@ -104,6 +104,8 @@ def test_not_ssns(text: str) -> None:
         ("mail ann.lee+shop@mail.example.co.uk now", "mail [EMAIL] now"),
         ("<bob@example.com>", "<[EMAIL]>"),
         ("to: a@b.io, c_d@e-f.org", "to: [EMAIL], [EMAIL]"),
+        ("from josé.garcía@example.com today", "from [EMAIL] today"),
+        ("Ärger: björn_ölund@mail.example.de", "Ärger: [EMAIL]"),
     ],
 )
 def test_emails(text: str, scrubbed: str) -> None:
