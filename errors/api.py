@@ -28,6 +28,7 @@ from errors.tokens import user_for
 
 View = Callable[..., HttpResponse]
 VIEW_PERMISSION = "errors.view_errorgroup"
+FIELDS = {"status", "assignee"}
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -132,8 +133,10 @@ def error_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             body = json.loads(request.body or b"{}")
         except ValueError:
             return _error(400, "the body must be JSON")
-        if not isinstance(body, dict) or not {"status", "assignee"} & body.keys():
+        if not isinstance(body, dict) or not FIELDS & body.keys():
             return _error(400, 'send {"status": ...} and/or {"assignee": ...}')
+        if unknown := sorted(body.keys() - FIELDS):
+            return _error(400, f"unknown fields: {', '.join(unknown)}")
         try:
             _apply(request, pk, body)
         except ValidationError as exc:

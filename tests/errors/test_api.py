@@ -134,3 +134,12 @@ def test_token_page_shows_a_working_token(bob: Any) -> None:
     assert (
         Client(headers={"Authorization": f"Bearer {token}"}).get("/api/errors/").status_code == 200
     )
+
+
+def test_unknown_fields_are_refused_not_dropped(alice: Any) -> None:
+    error = ErrorGroupFactory()
+    response = patch(alice, error, {"status": "ignored", "ignore_for": "1h"})
+    assert response.status_code == 400
+    assert "ignore_for" in response.json()["error"]
+    assert ErrorGroup.objects.get(pk=error.pk).status == Status.NEW
+    assert not Activity.objects.exists()
