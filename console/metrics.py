@@ -56,7 +56,7 @@ class DatabaseCollector(Collector):
                 lag.add_metric([source.name], max(0.0, (now_ns - source.cursor_ns) / 1e9))
             lines.add_metric([source.name], float(source.lines_read))
             bad.add_metric([source.name], float(source.parse_failures))
-            groups.add_metric([source.name], float(getattr(source, "groups_touched", 0)))
+            groups.add_metric([source.name], float(source.groups_touched))
         yield from (lag, lines, bad, groups)
 
     def _deliveries(self) -> Iterator[Metric]:

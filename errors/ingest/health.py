@@ -33,6 +33,7 @@ def record_success(
         lag_seconds=(epoch_ns(now) - cursor_ns) / 1e9,
         lines_read=F("lines_read") + lines,
         parse_failures=F("parse_failures") + bad,
+        groups_touched=F("groups_touched") + groups,
         last_lines_read=lines,
         last_groups_touched=groups,
         last_parse_failures=bad,

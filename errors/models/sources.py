@@ -95,6 +95,7 @@ class LokiSource(models.Model):
     lag_seconds = models.FloatField(null=True, blank=True)
     lines_read = models.BigIntegerField(default=0)
     parse_failures = models.BigIntegerField(default=0)
+    groups_touched = models.BigIntegerField(default=0)
     last_lines_read = models.IntegerField(default=0)
     last_groups_touched = models.IntegerField(default=0)
     last_parse_failures = models.IntegerField(default=0)

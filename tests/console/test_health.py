@@ -79,3 +79,30 @@ def test_metrics_exposes_the_console_names(client: Client, settings: pytest.Fixt
         "triage_alerts_failed_total",
     ):
         assert name in text, name
+
+
+@pytest.mark.django_db
+def test_metrics_count_the_groups_every_poll_wrote(
+    client: Client, settings: pytest.FixtureRequest
+) -> None:
+    from django.utils import timezone
+
+    from errors.ingest.health import record_success
+    from errors.models import LokiSource
+
+    settings.METRICS_TOKEN = "t0ken"  # type: ignore[attr-defined]
+    source = LokiSource.objects.create(name="app", url="http://127.0.0.1:1", selector="{a=1}")
+    for _ in range(2):
+        source.refresh_from_db()
+        record_success(
+            source,
+            timezone.now(),
+            cursor_ns=1,
+            sweep_floor_ns=1,
+            swept=False,
+            lines=5,
+            groups=3,
+            bad=0,
+        )
+    text = client.get("/metrics", HTTP_AUTHORIZATION="Bearer t0ken").content.decode()
+    assert 'triage_groups_upserted_total{source="app"} 6.0' in text
