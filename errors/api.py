@@ -115,7 +115,10 @@ def _apply(request: HttpRequest, pk: Any, body: dict[str, Any]) -> None:
             status = form.cleaned_data["status"]
             triage.change_status(errors, status, actor=request.user, actor_label="api")
         if "assignee" in body:
-            assign = AssignForm({"assignee": body["assignee"] or ""})
+            name = body["assignee"]
+            if name is not None and not isinstance(name, str):
+                raise ValidationError("assignee: a user name, or null for nobody")
+            assign = AssignForm({"assignee": name or ""})
             if not assign.is_valid():
                 raise ValidationError(f"assignee: {_messages(assign, 'assignee')}")
             person = assign.cleaned_data["assignee"]

@@ -143,3 +143,11 @@ def test_unknown_fields_are_refused_not_dropped(alice: Any) -> None:
     assert "ignore_for" in response.json()["error"]
     assert ErrorGroup.objects.get(pk=error.pk).status == Status.NEW
     assert not Activity.objects.exists()
+
+
+def test_only_null_or_a_name_unassigns(alice: Any) -> None:
+    error = ErrorGroupFactory(assignee=alice)
+    for odd in (False, 0, [], {}):
+        response = patch(alice, error, {"assignee": odd})
+        assert response.status_code == 422, odd
+    assert ErrorGroup.objects.get(pk=error.pk).assignee == alice
