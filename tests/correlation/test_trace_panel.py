@@ -116,3 +116,13 @@ def test_errors_are_listed_even_when_the_trace_is_gone(bob: Any, tempo: TempoStu
     html = trace_page(bob, missing)
     assert "not (yet, or any longer) in Tempo" in html
     assert f"/errors/{error.pk}/" in html
+
+
+def test_a_span_without_an_id_is_drawn_without_a_logs_button(bob: Any, tempo: TempoStub) -> None:
+    body = json.loads((FIXTURES / "tempo/trace_by_id_v2_error_trace.json").read_text())["body"]
+    (resource, *_) = body["trace"]["resourceSpans"]
+    del resource["scopeSpans"][0]["spans"][0]["spanId"]
+    tempo.answer_next(Reply(200, body))
+    html = trace_page(bob, ERROR_TRACE_ID)
+    assert html.count('class="wf-row') == 5
+    assert html.count("Logs for this span</button>") == 4
