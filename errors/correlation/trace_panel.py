@@ -26,6 +26,7 @@ FRESH = timedelta(minutes=5)
 PALETTE = 8
 LABEL_INSIDE_PCT = 80
 ERRORS_SHOWN = 20
+ZERO_HIGH_HALF = "0" * 16
 
 
 @dataclass(frozen=True)
@@ -126,10 +127,11 @@ def _missing(seen_at: datetime | None) -> str:
 
 
 def _way_back(panel: TracePanel) -> None:
-    trace_id = panel.trace_id
-    spans = Occurrence.objects.filter(trace_id=trace_id)
+    """The errors logged with this trace id, as written or (a 64-bit id) unpadded."""
+    logged_as = {panel.trace_id, panel.trace_id.removeprefix(ZERO_HIGH_HALF)}
+    spans = Occurrence.objects.filter(trace_id__in=logged_as)
     errors = ErrorGroup.objects.filter(
-        Q(pk__in=spans.values("error_id")) | Q(last_trace_id=trace_id)
+        Q(pk__in=spans.values("error_id")) | Q(last_trace_id__in=logged_as)
     ).order_by("-last_seen_at")
     panel.errors = list(errors[:ERRORS_SHOWN])
     by_id = {error.pk: error for error in panel.errors}

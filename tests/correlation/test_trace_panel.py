@@ -126,3 +126,14 @@ def test_a_span_without_an_id_is_drawn_without_a_logs_button(bob: Any, tempo: Te
     html = trace_page(bob, ERROR_TRACE_ID)
     assert html.count('class="wf-row') == 5
     assert html.count("Logs for this span</button>") == 4
+
+
+def test_errors_logged_with_a_64_bit_id_are_found_by_its_padded_form(
+    bob: Any, tempo: TempoStub
+) -> None:
+    short = "c64e5a22fac180d6"
+    error = ErrorGroupFactory(exception_type="PoolTimeout", last_trace_id=short)
+    occurrence_for(ErrorGroupFactory(exception_type="Logged"), trace_id=short)
+    html = trace_page(bob, short)
+    listed = re.findall(r'<a href="/errors/([0-9a-f-]+)/"><span class="etype">', html)
+    assert len(listed) == 2 and str(error.pk) in listed
