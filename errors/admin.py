@@ -10,7 +10,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from errors.admin_sources import LokiSourceAdmin
-from errors.models import Activity, ErrorGroup, HourlyCount, LokiSource, Note, Occurrence
+from errors.models import (
+    Activity,
+    ApiKey,
+    ErrorGroup,
+    HourlyCount,
+    LokiSource,
+    Note,
+    Occurrence,
+)
 
 COUNTERS = (
     "occurrence_count",
@@ -129,6 +137,23 @@ class ActivityAdmin(admin.ModelAdmin[Activity]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """History is the record of what happened: deleting an error is the only way out."""
+        return False
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
+    """Who has API tokens; deleting a row revokes that person's tokens. The key is never shown."""
+
+    list_display = ("user", "created_at")
+    fields = ("user", "created_at")
+    readonly_fields = ("user", "created_at")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

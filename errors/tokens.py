@@ -1,8 +1,9 @@
-"""API tokens without a table: a signed user id plus a mark of the user's password hash.
+"""API tokens: a signed user id plus a mark of that person's API key (errors.models.ApiKey).
 
-A script's token is revoked by changing that user's password (or all of them by rotating
-SECRET_KEY); nothing to migrate, list or clean up. A per-token table would buy naming and
-revoking single tokens, which a small team's scripts have not needed so far.
+Changing the password revokes every token issued before (the key is deleted, the next token
+gets a new one); rotating SECRET_KEY revokes everybody's. The mark used to come from the
+password hash, but Django re-hashes a password at login whenever its hasher gets stronger (every
+feature release raises PBKDF2's iterations), which silently revoked tokens nobody had revoked.
 """
 
 from typing import Any
@@ -11,15 +12,18 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from errors.models import ApiKey
+
 SALT = "errors.api-token"
 
 
-def _password_mark(user: Any) -> str:
-    return salted_hmac(SALT, user.password, algorithm="sha256").hexdigest()[:16]
+def _mark(key: str) -> str:
+    return salted_hmac(SALT, key, algorithm="sha256").hexdigest()[:16]
 
 
 def make_token(user: Any) -> str:
-    return signing.dumps({"u": user.pk, "p": _password_mark(user)}, salt=SALT)
+    api_key, _ = ApiKey.objects.get_or_create(user=user)
+    return signing.dumps({"u": user.pk, "k": _mark(api_key.key)}, salt=SALT)
 
 
 def user_for(token: str) -> Any | None:
@@ -31,6 +35,27 @@ def user_for(token: str) -> Any | None:
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
     user = get_user_model().objects.filter(pk=data["u"], is_active=True).first()
-    if user is None or not constant_time_compare(str(data.get("p")), _password_mark(user)):
+    key = ApiKey.objects.filter(user_id=data["u"]).values_list("key", flat=True).first()
+    if user is None or key is None or not constant_time_compare(str(data.get("k")), _mark(key)):
         return None
     return user
+
+
+def revoke(user: Any) -> None:
+    """Every API token of `user` stops working; the next one issued works."""
+    ApiKey.objects.filter(user_id=user.pk).delete()
+
+
+class RevokeTokensOnPasswordChange:
+    """In AUTH_PASSWORD_VALIDATORS for Django's `password_changed` hook, called when a password
+    is set and saved (forms, admin, `changepassword`), never when a login re-hashes it."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        return None
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        if user is not None and user.pk is not None:
+            revoke(user)
+
+    def get_help_text(self) -> str:
+        return "Changing your password revokes your API tokens."

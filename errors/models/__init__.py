@@ -1,6 +1,7 @@
 """The error domain's tables: groups, occurrences, hourly counts, notes, activity."""
 
 from errors.models.activity import Activity, ActivityKind, Note
+from errors.models.api_keys import ApiKey
 from errors.models.events import Event, EventKind
 from errors.models.groups import ErrorGroup, Status
 from errors.models.occurrences import HourlyCount, Occurrence
@@ -10,6 +11,7 @@ from errors.models.sources import AuthType, CountedLines, ErrorFilter, LokiSourc
 __all__ = [
     "Activity",
     "ActivityKind",
+    "ApiKey",
     "AuthType",
     "CountedLines",
     "ErrorFilter",

@@ -4,11 +4,13 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import reverse
 
-from errors.models import Activity, ErrorGroup, Status
-from errors.tokens import make_token
+from errors.models import Activity, ApiKey, ErrorGroup, Status
+from errors.tokens import make_token, user_for
 from tests.factories import ErrorGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,7 @@ def test_changing_the_password_revokes_the_token(bob: Any) -> None:
     bob.set_password("new password")
     bob.save()
     assert client.get("/api/errors/").status_code == 401
+    assert api(bob).get("/api/errors/").status_code == 200  # a new token works
 
 
 def test_inactive_users_and_users_without_a_role(bob: Any) -> None:
@@ -151,3 +154,28 @@ def test_only_null_or_a_name_unassigns(alice: Any) -> None:
         response = patch(alice, error, {"assignee": odd})
         assert response.status_code == 422, odd
     assert ErrorGroup.objects.get(pk=error.pk).assignee == alice
+
+
+def test_a_login_that_upgrades_the_password_hash_keeps_tokens(alice: Any) -> None:
+    """Django re-hashes at login when its hasher got stronger (each release raises PBKDF2's
+    iterations); that is not a password change and must not revoke anything."""
+    hasher = PBKDF2PasswordHasher()
+    alice.password = hasher.encode("correct horse battery", hasher.salt(), iterations=1000)
+    alice.save()
+    token = make_token(alice)
+    assert Client().login(username="alice", password="correct horse battery")
+    alice.refresh_from_db()
+    assert "$1000$" not in alice.password  # upgraded
+    assert user_for(token) == alice
+
+
+def test_the_admin_lists_keys_without_them_and_deleting_one_revokes(alice: Any, carol: Any) -> None:
+    token = make_token(alice)
+    key = ApiKey.objects.get(user=alice)
+    admin = Client()
+    admin.force_login(carol)
+    page = admin.get(reverse("admin:errors_apikey_change", args=[alice.pk])).content.decode()
+    assert "alice" in page and key.key not in page
+    delete = reverse("admin:errors_apikey_delete", args=[alice.pk])
+    assert admin.post(delete, {"post": "yes"}).status_code == 302
+    assert user_for(token) is None
