@@ -28,12 +28,13 @@ class Command(BaseCommand):
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin")
         if User.objects.filter(username=username).exists():
             return
-        password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or secrets.token_urlsafe(12)
+        given = os.environ.get("DJANGO_SUPERUSER_PASSWORD", "")
+        password = given or secrets.token_urlsafe(12)
         user = User.objects.create_superuser(
             username, os.environ.get("DJANGO_SUPERUSER_EMAIL", "admin@example.com"), password
         )
         user.groups.add(Group.objects.get(name="admin"))
-        if "DJANGO_SUPERUSER_PASSWORD" in os.environ:
+        if given:
             self.stdout.write(f"admin user: {username} (password from DJANGO_SUPERUSER_PASSWORD)")
         else:
             self.stdout.write(f"admin user: {username}  password: {password}  (shown once)")
