@@ -6,7 +6,6 @@ it. A key we do not know is reported and searched as plain text: messages often 
 """
 
 import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -34,7 +33,8 @@ STATES = ("new", "investigating", "resolved", "ignored", "unresolved", "regresse
 TERM = re.compile(r"^(?P<neg>!?)(?P<key>[A-Za-z_]+):(?P<value>.+)$")
 COMPARISON = re.compile(r"^(?P<op>[<>]=?)?(?P<number>\d+)$")
 AGE = re.compile(r"^(?P<sign>[-+])(?P<amount>\d{1,5})(?P<unit>[mhdw])$")
-LIST = re.compile(r"\[([^\]]*)\]")
+TOKEN = re.compile(r'(?:"[^"]*"|\[[^\]]*\]|[^\s"\[]+|["\[])+')
+PHRASE = re.compile(r'^(?P<neg>!?)"(?P<text>[^"]*)"$')
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -78,14 +78,8 @@ def parse_age(value: str) -> tuple[bool, timedelta] | None:
 
 
 def _tokens(query: str) -> list[str]:
-    query = LIST.sub(lambda m: "[" + ",".join(p.strip() for p in m[1].split(",")) + "]", query)
-    lexer = shlex.shlex(query, posix=True, punctuation_chars=False)
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError:
-        return query.replace('"', " ").split()
+    """Split on spaces outside `"..."` and `[...]`; apostrophes and backslashes are plain text."""
+    return TOKEN.findall(query)
 
 
 def _values(raw: str) -> tuple[str, ...]:
@@ -113,7 +107,12 @@ def parse(query: str) -> Search:
     words: list[str] = []
     excluded: list[str] = []
     problems: list[str] = []
-    for part in _tokens(query):
+    for token in _tokens(query):
+        if phrase := PHRASE.match(token):
+            if phrase["text"]:
+                (excluded if phrase["neg"] else words).append(phrase["text"])
+            continue
+        part = token.replace('"', "")
         match = TERM.match(part)
         key = KEYS.get(match["key"].lower()) if match else None
         if match and key:
@@ -128,6 +127,6 @@ def parse(query: str) -> Search:
             problems.append(f"{match['key']}: is not a search key, searched as text")
         if part.startswith("!") and len(part) > 1:
             excluded.append(part[1:])
-        elif part != "!":
+        elif part and part != "!":
             words.append(part)
     return Search(tuple(terms), tuple(words), tuple(excluded), tuple(problems))

@@ -45,6 +45,19 @@ def test_free_text_and_quoted_phrases() -> None:
     assert search.has_text
 
 
+def test_apostrophes_and_backslashes_are_the_message_s_text() -> None:
+    search = parse(r"don't won't app\config")
+    assert search.words == ("don't", "won't", r"app\config")
+
+
+def test_a_quoted_phrase_is_text_even_with_a_colon_or_a_list() -> None:
+    search = parse('"service: down" !"ids [1, 2]" service:"my api" env:[prod, dev]')
+    assert search.words == ("service: down",)
+    assert search.excluded_words == ("ids [1, 2]",)
+    assert search.terms == (Term("service", ("my api",)), Term("env", ("prod", "dev")))
+    assert search.problems == ()
+
+
 def test_unknown_key_is_reported_and_searched_as_text() -> None:
     search = parse("status:500 is:new")
     assert search.words == ("status:500",)

@@ -106,6 +106,16 @@ def test_search_syntax_and_free_text(alice: Any) -> None:
     assert search("100%") == []
 
 
+def test_search_words_keep_their_punctuation(bob: Any) -> None:
+    ErrorGroupFactory(message=r"I don't know, won't retry: app\config")
+    ErrorGroupFactory(message="upstream service: down", service="worker")
+    client = client_for(bob)
+    assert titles(client.get("/", {"q": r"don't won't app\config"})) == [
+        r"I don't know, won't retry: app\config"
+    ]
+    assert titles(client.get("/", {"q": '"service: down"'})) == ["upstream service: down"]
+
+
 def test_search_problems_are_shown(bob: Any) -> None:
     ErrorGroupFactory(message="code:42 failed")
     response = client_for(bob).get("/", {"q": "code:42 is:nonsense"})
