@@ -9,17 +9,18 @@ import base64
 import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet, Sum
 
+from errors import stats
 from errors.models import ErrorGroup, HourlyCount
 from errors.querysets import StreamQuery, errors_for
 
 SORTS = {"last": "last_seen_at", "first": "first_seen_at", "count": "occurrence_count"}
-PERIODS = {"24h": timedelta(hours=24), "14d": timedelta(days=14)}
+BUCKETS = {"24h": ("hour", 24), "14d": ("day", 14)}  # a period as the sparkline shows it
 PAGE_SIZE = 50
 
 
@@ -131,5 +132,6 @@ def fetch_page(query: StreamQuery, cursor: Cursor | None, user: Any, now: dateti
     """The page a stream URL (or an API list call) asks for."""
     errors = errors_for(query, user, now)
     if query.sort == "window":
-        return paginate_by_window(errors, now - PERIODS[query.period], cursor)
+        since = stats.bucket_starts(now, *BUCKETS[query.period])[0]
+        return paginate_by_window(errors, since, cursor)
     return paginate(errors, query.sort, cursor)

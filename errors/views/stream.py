@@ -17,7 +17,7 @@ from errors import stats
 from errors.charts import sparkline
 from errors.forms import AGES, PERIODS, SORT_CHOICES, assignable_names, stream_query
 from errors.models import ErrorGroup
-from errors.paging import fetch_page
+from errors.paging import BUCKETS, fetch_page
 from errors.querysets import TABS, StreamQuery
 from errors.triage import CHANGE_PERMISSION
 from errors.views.types import HtmxHttpRequest
@@ -25,7 +25,6 @@ from errors.views.types import HtmxHttpRequest
 VIEW_PERMISSION = "errors.view_errorgroup"
 TAB_LABELS = {"unresolved": "Unresolved", "new": "New", "investigating": "Investigating"}
 TAB_LABELS |= {"regressed": "Regressed", "resolved": "Resolved", "ignored": "Ignored", "all": "All"}
-SPARK_BUCKETS = {"24h": ("hour", 24), "14d": ("day", 14)}
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Tab:
 
 
 def _rows(errors: list[ErrorGroup], period: str, now: datetime) -> list[Row]:
-    kind, buckets = SPARK_BUCKETS[period]
+    kind, buckets = BUCKETS[period]
     counts = stats.series([e.id for e in errors], kind, buckets, now)
     detail = reverse("error-detail", args=["00000000-0000-0000-0000-000000000000"])
     rows = []

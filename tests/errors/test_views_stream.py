@@ -193,6 +193,20 @@ def test_sort_by_events_in_the_period_pages_too(bob: Any) -> None:
     assert titles(fortnight)[0] == "error 000"
 
 
+def test_events_in_14_days_are_the_ones_sorted_by(bob: Any) -> None:
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    burst = ErrorGroupFactory(message="burst a fortnight ago")
+    HourlyCountFactory(error=burst, hour=hour - timedelta(days=13, hours=23), count=100)
+    HourlyCountFactory(error=burst, hour=hour, count=1)
+    HourlyCountFactory(error=ErrorGroupFactory(message="recent"), hour=hour, count=5)
+    rows = client_for(bob).get("/", {"sort": "window", "period": "14d"}).context["rows"]
+    assert [(row.error.message, row.period_events) for row in rows] == [
+        ("recent", 5),
+        ("burst a fortnight ago", 1),
+    ]
+    assert [row.error.window_count for row in rows] == [5, 1]
+
+
 def test_sparklines_come_from_hourly_counts(bob: Any) -> None:
     error = ErrorGroupFactory()
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
