@@ -4,6 +4,7 @@ The pages and the JSON API both build a `StreamQuery` and call `filtered()`, so 
 the same thing everywhere. Paging lives in `errors.paging`.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ TABS: dict[str, Q] = {
     "all": Q(),
 }
 TRIGRAM = 3
+WORD = re.compile(r"\w+")
 FIELDS = {"service": "service", "env": "environment", "level": "level", "type": "exception_type"}
 
 
@@ -121,9 +123,10 @@ def word_q(word: str) -> Q:
     Both columns have trigram GIN indexes: PostgreSQL estimates from its statistics how common
     the word is and walks the sort index for a common word (the first page fills at once) or
     the trigram index for a rare one. Trigrams need three characters, so a shorter word is
-    matched as a whole word through the full-text index instead of scanning the table.
+    matched as a whole word through the full-text index instead of scanning the table; short
+    punctuation (`->`, `::`) is no word for that index and is matched as a substring.
     """
-    if len(word) < TRIGRAM:
+    if len(word) < TRIGRAM and WORD.fullmatch(word):
         return Q(MatchesWord(F("message"), word))
     pattern = f"%{connection.ops.prep_for_like_query(word)}%"
     return Q(ILike(F("message"), pattern)) | Q(ILike(F("fingerprint"), pattern))

@@ -116,6 +116,14 @@ def test_search_words_keep_their_punctuation(bob: Any) -> None:
     assert titles(client.get("/", {"q": '"service: down"'})) == ["upstream service: down"]
 
 
+def test_short_punctuation_is_searched_not_ignored(bob: Any) -> None:
+    ErrorGroupFactory(message="retry -> give up")
+    ErrorGroupFactory(message="plain")
+    client = client_for(bob)
+    assert titles(client.get("/", {"q": "->"})) == ["retry -> give up"]
+    assert titles(client.get("/", {"q": "!->"})) == ["plain"]
+
+
 def test_search_problems_are_shown(bob: Any) -> None:
     ErrorGroupFactory(message="code:42 failed")
     response = client_for(bob).get("/", {"q": "code:42 is:nonsense"})
