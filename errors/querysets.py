@@ -58,9 +58,9 @@ def _is_q(value: str) -> Q:
 
 
 def _assigned_q(value: str, user: Any) -> Q:
-    if value == "me":
+    if value.lower() == "me":
         return Q(assignee_id=user.pk if user is not None else None)
-    if value == "none":
+    if value.lower() == "none":
         return Q(assignee__isnull=True)
     return Q(assignee__username=value)
 

@@ -87,6 +87,14 @@ def test_filter_bar(alice: Any, bob: Any) -> None:
     assert titles(client_for(bob).get("/", {"assigned": "me"})) == []
 
 
+def test_assigned_me_and_none_ignore_case(alice: Any) -> None:
+    ErrorGroupFactory(message="mine", assignee=alice)
+    ErrorGroupFactory(message="nobody's")
+    client = client_for(alice)
+    assert titles(client.get("/", {"q": "assigned:Me"})) == ["mine"]
+    assert titles(client.get("/", {"q": "assigned:NONE"})) == ["nobody's"]
+
+
 def test_search_syntax_and_free_text(alice: Any) -> None:
     ErrorGroupFactory(message="Read timeout on payments", service="api", occurrence_count=500)
     ErrorGroupFactory(message="Read timeout on search", service="worker", occurrence_count=3)
