@@ -121,6 +121,18 @@ def serve(lines: int, fingerprints: int, end_ns: int, use_gzip: bool) -> None:
     server.serve_forever()
 
 
+def start_stub(
+    lines: int, fingerprints: int, end_ns: int, use_gzip: bool
+) -> tuple[subprocess.Popen[str], int]:
+    """The stub Loki in its own process, and its port once its pages are ready."""
+    command = [sys.executable, __file__, "--serve", str(lines), str(fingerprints), str(end_ns)]
+    stub = subprocess.Popen(
+        command + (["--gzip"] if use_gzip else []), stdout=subprocess.PIPE, text=True
+    )
+    assert stub.stdout is not None
+    return stub, int(stub.stdout.readline())
+
+
 def prepare_database() -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -177,13 +189,8 @@ def run(lines: int, fingerprints: int, use_gzip: bool) -> None:
     prepare_database()
     now = timezone.now()
     end_ns = epoch_ns(now) - 11 * 10**9
-    command = [sys.executable, __file__, "--serve", str(lines), str(fingerprints), str(end_ns)]
-    stub = subprocess.Popen(
-        command + (["--gzip"] if use_gzip else []), stdout=subprocess.PIPE, text=True
-    )
+    stub, port = start_stub(lines, fingerprints, end_ns, use_gzip)
     try:
-        assert stub.stdout is not None
-        port = int(stub.stdout.readline())
         source = LokiSource.objects.create(
             name="bench", url=f"http://127.0.0.1:{port}", selector='{job="app"}'
         )
@@ -254,13 +261,8 @@ def floor(lines: int, fingerprints: int, use_gzip: bool) -> None:
     from logs.loki_config import LokiSource
 
     end_ns = time.time_ns()
-    command = [sys.executable, __file__, "--serve", str(lines), str(fingerprints), str(end_ns)]
-    stub = subprocess.Popen(
-        command + (["--gzip"] if use_gzip else []), stdout=subprocess.PIPE, text=True
-    )
+    stub, port = start_stub(lines, fingerprints, end_ns, use_gzip)
     try:
-        assert stub.stdout is not None
-        port = int(stub.stdout.readline())
         stub_before = _cpu_of(stub.pid)
         client = LokiClient(LokiSource(base_url=f"http://127.0.0.1:{port}"), WORKER)
         cpu_before, started, read = _cpu(), time.perf_counter(), 0
