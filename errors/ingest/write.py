@@ -119,28 +119,26 @@ def upsert_groups(window: Window, records: Records | None = None) -> dict[str, W
 
 
 def _group_row(window: Window, group: Group, records: Records) -> _GroupRow:
+    """Where and when from the kept lines; what from the first and last records, or, for the
+    unparseable-lines group, a sample and the reasons in its metadata."""
     first, last = group.first, group.last
-    stream = last[1]
+    meta: dict[str, Any] | None = None
+    stack: str | None
     if group.fingerprint == window.bad_fingerprint:
         sample = sample_of(last[0].line)
         reasons = {str(reason): count for reason, count in group.reasons.items()}
-        return _GroupRow(
-            fp=group.fingerprint,
-            first=first[0].ts // 1000,
-            last=last[0].ts // 1000,
-            n=group.count,
-            service=stream.service,
-            env=stream.environment,
-            version=group.version,
-            msg=f"Unparseable log lines from Loki source {window.source}",
-            stack=sample,
-            type="UnparseableLogLine",
-            level="error",
-            trace="",
-            meta={"sample": sample, "reasons_last_poll": reasons},
-        )
-    fields = window.fields
-    head, tail = records(first), records(last)
+        msg, stack = f"Unparseable log lines from Loki source {window.source}", sample
+        kind, level, trace = "UnparseableLogLine", "error", ""
+        meta = {"sample": sample, "reasons_last_poll": reasons}
+    else:
+        fields = window.fields
+        head, tail = records(first), records(last)
+        msg = (fields.raw_text(head, "message") or "")[:MESSAGE_CHARS]
+        stack = (fields.raw_text(head, "stack_trace") or "")[:STACK_CHARS] or None
+        kind = fields.text(tail, "exception_type")
+        level = (fields.text(tail, "level") or "error").lower()
+        trace = fields.text(tail, "trace_id") or metadata_of(last[0]).get("trace_id", "")
+    stream = last[1]
     return _GroupRow(
         fp=group.fingerprint,
         first=first[0].ts // 1000,
@@ -149,11 +147,12 @@ def _group_row(window: Window, group: Group, records: Records) -> _GroupRow:
         service=stream.service,
         env=stream.environment,
         version=group.version,
-        msg=(fields.raw_text(head, "message") or "")[:MESSAGE_CHARS],
-        stack=(fields.raw_text(head, "stack_trace") or "")[:STACK_CHARS] or None,
-        type=fields.text(tail, "exception_type"),
-        level=(fields.text(tail, "level") or "error").lower(),
-        trace=fields.text(tail, "trace_id") or metadata_of(last[0]).get("trace_id", ""),
+        msg=msg,
+        stack=stack,
+        type=kind,
+        level=level,
+        trace=trace,
+        meta=meta,
     )
 
 
